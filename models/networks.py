@@ -1,0 +1,106 @@
+"""Networks: a shared trunk and one linear head per task.
+
+The trunk is where tasks compete for capacity; gradient-level strategies (GradNorm) need its
+last layer, which `MultiTaskNet.shared_parameters()` exposes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from math import prod
+from typing import Literal
+
+from torch import Tensor, nn
+
+from models.errors import ConfigurationError
+from models.tasks import Task
+
+TrunkType = Literal["mlp", "cnn"]
+
+
+@dataclass(frozen=True)
+class TrunkConfig:
+    """Shape of the shared trunk.
+
+    mlp: fully connected layers of widths `hidden` (ReLU after each), on the flattened input.
+    cnn: 3x3 convolutions with `channels` filters (ReLU, 2x2 max-pool after each), then `hidden`.
+    """
+
+    type: TrunkType = "mlp"
+    hidden: tuple[int, ...] = (64,)
+    channels: tuple[int, ...] = field(default=(16, 32))
+    dropout: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.type not in ("mlp", "cnn"):
+            raise ConfigurationError(f"trunk type must be 'mlp' or 'cnn' but got {self.type!r}.")
+        if not self.hidden or any(width < 1 for width in self.hidden):
+            raise ConfigurationError(
+                f"hidden must list positive layer widths but got {list(self.hidden)}."
+            )
+        if any(width < 1 for width in self.channels):
+            raise ConfigurationError(f"channels must be positive but got {list(self.channels)}.")
+        if not 0.0 <= self.dropout < 1.0:
+            raise ConfigurationError(f"dropout must be in [0, 1) but got {self.dropout}.")
+
+
+def _dense_stack(width_in: int, widths: Sequence[int], dropout: float) -> list[nn.Module]:
+    layers: list[nn.Module] = []
+    for width in widths:
+        layers += [nn.Linear(width_in, width), nn.ReLU()]
+        if dropout:
+            layers.append(nn.Dropout(dropout))
+        width_in = width
+    return layers
+
+
+def build_trunk(config: TrunkConfig, input_shape: tuple[int, ...]) -> nn.Sequential:
+    """The trunk for inputs of `input_shape` (one sample, no batch dimension)."""
+    if config.type == "mlp":
+        return nn.Sequential(
+            nn.Flatten(), *_dense_stack(prod(input_shape), config.hidden, config.dropout)
+        )
+    if len(input_shape) != 3:
+        raise ConfigurationError(
+            f"a cnn trunk needs image inputs (channels, height, width) but got {input_shape}."
+        )
+    channels_in, height, width = input_shape
+    convolutions: list[nn.Module] = []
+    for channels in config.channels:
+        if min(height, width) < 2:
+            raise ConfigurationError(
+                f"{len(config.channels)} pooling stages shrink a {input_shape[1:]} image to "
+                "nothing; use fewer channels entries."
+            )
+        convolutions += [
+            nn.Conv2d(channels_in, channels, kernel_size=3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+        ]
+        channels_in, height, width = channels, height // 2, width // 2
+    flat = channels_in * height * width
+    return nn.Sequential(
+        *convolutions, nn.Flatten(), *_dense_stack(flat, config.hidden, config.dropout)
+    )
+
+
+class MultiTaskNet(nn.Module):
+    """Shared trunk, one linear head per task; `forward` returns outputs in task order."""
+
+    def __init__(
+        self, tasks: Sequence[Task], trunk: TrunkConfig, input_shape: tuple[int, ...]
+    ) -> None:
+        super().__init__()
+        self.trunk = build_trunk(trunk, input_shape)
+        features = trunk.hidden[-1]
+        self.heads = nn.ModuleList(nn.Linear(features, task.outputs) for task in tasks)
+
+    def forward(self, x: Tensor) -> list[Tensor]:
+        shared = self.trunk(x)
+        return [head(shared) for head in self.heads]
+
+    def shared_parameters(self) -> list[nn.Parameter]:
+        """The last shared layer's parameters: where GradNorm measures per-task gradients."""
+        last_linear = [m for m in self.trunk if isinstance(m, nn.Linear)][-1]
+        return list(last_linear.parameters())

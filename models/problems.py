@@ -1,0 +1,184 @@
+"""Problems: data, seeded train/val/test splits, tasks and a default trunk.
+
+A problem is built by name from a registry of functions `builder(seed, **params) -> Problem`;
+their keyword arguments are the parameters a spec may set. Other packages add problems through
+the entry-point group `taskweights.problems` (a spec names a problem, it never carries code).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from importlib.metadata import entry_points
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from models.errors import ConfigurationError
+from models.networks import TrunkConfig
+from models.tasks import Task
+
+ENTRY_POINT_GROUP = "taskweights.problems"
+
+
+@dataclass(frozen=True)
+class Split:
+    """Inputs and one target tensor per task (in task order), all on one device."""
+
+    x: Tensor
+    targets: tuple[Tensor, ...]
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+    def to(self, device: torch.device) -> Split:
+        return Split(self.x.to(device), tuple(t.to(device) for t in self.targets))
+
+
+@dataclass(frozen=True)
+class Problem:
+    name: str
+    tasks: tuple[Task, ...]
+    train: Split
+    val: Split
+    test: Split
+    default_trunk: TrunkConfig
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        return tuple(self.train.x.shape[1:])
+
+    @property
+    def task_names(self) -> list[str]:
+        return [task.name for task in self.tasks]
+
+    def to(self, device: torch.device) -> Problem:
+        return replace(
+            self, train=self.train.to(device), val=self.val.to(device), test=self.test.to(device)
+        )
+
+
+def split_dataset(
+    x: Tensor,
+    targets: Sequence[Tensor],
+    seed: int,
+    val_fraction: float,
+    test_fraction: float,
+) -> tuple[Split, Split, Split]:
+    """Shuffle once under `seed` and cut into train / val / test."""
+    for label, fraction in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
+        if not 0.0 < fraction < 0.5:
+            raise ConfigurationError(f"{label} must be in (0, 0.5) but got {fraction}.")
+    order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
+    n_val, n_test = int(len(x) * val_fraction), int(len(x) * test_fraction)
+    cuts = {
+        "test": order[:n_test],
+        "val": order[n_test : n_test + n_val],
+        "train": order[n_test + n_val :],
+    }
+    train, val, test = (
+        Split(x[idx], tuple(t[idx] for t in targets))
+        for idx in (cuts["train"], cuts["val"], cuts["test"])
+    )
+    return train, val, test
+
+
+def kendall_toy(
+    seed: int,
+    *,
+    n: int = 2000,
+    noise: Sequence[float] = (10.0, 1.0),
+    features: int = 1,
+    val_fraction: float = 0.2,
+    test_fraction: float = 0.2,
+) -> Problem:
+    """Kendall et al.'s toy regression: y_i = x . a_i + b_i + noise_i * eps, one task per noise.
+
+    The noise standard deviations are known, so uncertainty weighting's learned sigmas can be
+    checked against them.
+    """
+    if n < 20:
+        raise ConfigurationError(f"n must be at least 20 but got {n}.")
+    if not noise or any(s <= 0 for s in noise):
+        raise ConfigurationError(f"noise must list positive standard deviations but got {noise}.")
+    if features < 1:
+        raise ConfigurationError(f"features must be positive but got {features}.")
+    generator = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, features, generator=generator)
+    targets = []
+    for sigma in noise:
+        slope = 3.0 * torch.randn(features, 1, generator=generator)
+        intercept = 10.0 * torch.rand(1, generator=generator) - 5.0
+        eps = torch.randn(n, 1, generator=generator)
+        targets.append(x @ slope + intercept + sigma * eps)
+    tasks = tuple(Task(f"y{i + 1}", "regression", outputs=1) for i in range(len(noise)))
+    train, val, test = split_dataset(x, targets, seed, val_fraction, test_fraction)
+    return Problem("kendall-toy", tasks, train, val, test, TrunkConfig("mlp", hidden=(32,)))
+
+
+def _group3(digit: Tensor) -> Tensor:
+    """{2 -> 0, 6 -> 1, anything else -> 2}."""
+    return torch.where(digit == 2, 0, torch.where(digit == 6, 1, 2))
+
+
+def digits(seed: int, *, val_fraction: float = 0.2, test_fraction: float = 0.2) -> Problem:
+    """scikit-learn's bundled 8x8 digits: a 10-class, a 3-class and a 64-pixel regression task.
+
+    The pixel reconstruction (MSE on [-1, 1]) lives on a different scale from the two
+    cross-entropies: the situation where loss weights matter.
+    """
+    from sklearn.datasets import load_digits  # bundled with scikit-learn, no download
+
+    bunch = load_digits()
+    images = torch.tensor(bunch.images, dtype=torch.float32)  # values 0..16
+    digit = torch.tensor(bunch.target, dtype=torch.long)
+    x = (images / 16.0).unsqueeze(1)  # (n, 1, 8, 8): fits both trunks
+    recon = images.flatten(1) / 8.0 - 1.0
+    tasks = (
+        Task("digit", "multiclass", outputs=10),
+        Task("group3", "multiclass", outputs=3),
+        Task("recon", "regression", outputs=64),
+    )
+    train, val, test = split_dataset(
+        x, [digit, _group3(digit), recon], seed, val_fraction, test_fraction
+    )
+    return Problem("digits", tasks, train, val, test, TrunkConfig("mlp", hidden=(64, 32)))
+
+
+ProblemBuilder = Callable[..., Problem]
+
+BUILT_IN_PROBLEMS: dict[str, ProblemBuilder] = {"kendall-toy": kendall_toy, "digits": digits}
+
+
+def available_problems() -> dict[str, ProblemBuilder]:
+    """Built-in problems plus those installed as `taskweights.problems` entry points."""
+    found = dict(BUILT_IN_PROBLEMS)
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        found.setdefault(entry.name, entry.load())
+    return found
+
+
+def problem_parameters(builder: ProblemBuilder) -> dict[str, Any]:
+    """The parameters a spec may set for this problem, with their defaults."""
+    signature = inspect.signature(builder)
+    return {
+        name: parameter.default
+        for name, parameter in signature.parameters.items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+    }
+
+
+def build_problem(name: str, params: dict[str, Any], seed: int) -> Problem:
+    problems = available_problems()
+    if name not in problems:
+        raise ConfigurationError(f"Unknown problem {name!r}; choose from {sorted(problems)}.")
+    builder = problems[name]
+    allowed = problem_parameters(builder)
+    unknown = sorted(set(params) - set(allowed))
+    if unknown:
+        raise ConfigurationError(
+            f"problem {name!r} has no parameter {unknown[0]!r}; it takes {sorted(allowed)}."
+        )
+    return builder(seed, **params)

@@ -1,0 +1,79 @@
+"""Weighting strategies: how per-task losses become one training loss.
+
+`build_strategy("uncertainty", classification, {"sigma_lr": 10})` builds one by the name a spec
+uses; `STRATEGIES` maps every name to its class.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from models.errors import ConfigurationError
+from models.strategies.alpha import LearnedConvexWeights
+from models.strategies.base import GradientWeighting, LossWeighting, WeightingStrategy
+from models.strategies.dwa import DynamicWeightAverage
+from models.strategies.fixed import EqualWeights, FixedWeights
+from models.strategies.gradnorm import GradNorm
+from models.strategies.rlw import RandomLossWeighting
+from models.strategies.uncertainty import UncertaintyWeighting
+
+STRATEGIES: dict[str, type[WeightingStrategy]] = {
+    cls.name: cls
+    for cls in (
+        LearnedConvexWeights,
+        DynamicWeightAverage,
+        EqualWeights,
+        FixedWeights,
+        GradNorm,
+        RandomLossWeighting,
+        UncertaintyWeighting,
+    )
+}
+
+
+def strategy_parameters(name: str) -> dict[str, Any]:
+    """Hyperparameters of a strategy and their defaults (`inspect.Parameter.empty` if required)."""
+    signature = inspect.signature(strategy_class(name).__init__)
+    return {
+        p.name: p.default
+        for p in signature.parameters.values()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY
+    }
+
+
+def strategy_class(name: str) -> type[WeightingStrategy]:
+    if name not in STRATEGIES:
+        raise ConfigurationError(f"Unknown weighting {name!r}; choose from {sorted(STRATEGIES)}.")
+    return STRATEGIES[name]
+
+
+def build_strategy(
+    name: str, classification: Sequence[bool], params: Mapping[str, Any] | None = None
+) -> WeightingStrategy:
+    params = dict(params or {})
+    allowed = strategy_parameters(name)
+    unknown = sorted(set(params) - set(allowed))
+    if unknown:
+        raise ConfigurationError(
+            f"weighting {name!r} has no parameter {unknown[0]!r}; it takes {sorted(allowed)}."
+        )
+    return strategy_class(name)(classification, **params)
+
+
+__all__ = [
+    "STRATEGIES",
+    "DynamicWeightAverage",
+    "EqualWeights",
+    "FixedWeights",
+    "GradNorm",
+    "GradientWeighting",
+    "LearnedConvexWeights",
+    "LossWeighting",
+    "RandomLossWeighting",
+    "UncertaintyWeighting",
+    "WeightingStrategy",
+    "build_strategy",
+    "strategy_parameters",
+]

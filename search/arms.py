@@ -1,0 +1,105 @@
+"""Arms and their search spaces.
+
+Every arm is one Optuna study. The tuned arm searches fixed weights (log-uniform, the first
+task pinned to 1: Adam barely sees the loss's overall scale, so a free scale wastes a
+dimension). Every arm, learned ones included, searches the shared hyperparameters the spec
+declares (today: a learning-rate range), so no arm wins only because it was tuned and the
+others were not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import optuna
+
+from search.spec import Range, StudySpec
+
+REFERENCE = "reference"  # equal weights at the spec's learning rate: the yardstick of Δm
+TUNED = "tuned"
+EVALUATION = "evaluation"
+
+
+@dataclass(frozen=True)
+class Arm:
+    name: str
+    strategy: str  # a name in models.STRATEGIES
+    params: dict[str, Any] = field(default_factory=dict)  # strategy hyperparameters
+    trials: int = 1
+
+    @property
+    def searches_weights(self) -> bool:
+        return self.name == TUNED
+
+
+@dataclass(frozen=True)
+class Config:
+    """One point of an arm's search space: what a single training run needs."""
+
+    strategy_params: dict[str, Any]
+    lr: float
+
+    def to_attrs(self) -> dict[str, Any]:
+        return {"strategy_params": self.strategy_params, "lr": self.lr}
+
+    @classmethod
+    def from_attrs(cls, attrs: dict[str, Any]) -> Config:
+        return cls(attrs["strategy_params"], attrs["lr"])
+
+
+def has_shared_search(spec: StudySpec) -> bool:
+    return isinstance(spec.training.lr, Range)
+
+
+def build_arms(spec: StudySpec) -> list[Arm]:
+    learned_trials = spec.tuned.trials if has_shared_search(spec) else 1
+    return [
+        Arm(TUNED, "fixed", trials=spec.tuned.trials),
+        *(Arm(s.arm_name, s.name, dict(s.params), learned_trials) for s in spec.strategies),
+    ]
+
+
+def reference_config(spec: StudySpec) -> Config:
+    lr = spec.training.lr
+    return Config({}, lr.midpoint if isinstance(lr, Range) else lr)
+
+
+def suggest_config(trial: optuna.Trial, spec: StudySpec, arm: Arm, tasks: list[str]) -> Config:
+    params = dict(arm.params)
+    if arm.searches_weights:
+        low, high = spec.tuned.weight_range
+        params["weights"] = [
+            1.0
+            if i == 0 and not spec.tuned.free_first
+            else trial.suggest_float(f"w_{task}", low, high, log=True)
+            for i, task in enumerate(tasks)
+        ]
+    lr = spec.training.lr
+    if isinstance(lr, Range):
+        lr = trial.suggest_float("lr", lr.low, lr.high, log=lr.log)
+    return Config(params, lr)
+
+
+def build_sampler(spec: StudySpec) -> optuna.samplers.BaseSampler:
+    seed = spec.seed
+    samplers = {
+        "tpe": lambda: optuna.samplers.TPESampler(seed=seed),
+        "random": lambda: optuna.samplers.RandomSampler(seed=seed),
+        "cmaes": lambda: optuna.samplers.CmaEsSampler(seed=seed),
+        "gp": lambda: optuna.samplers.GPSampler(seed=seed),
+        "qmc": lambda: optuna.samplers.QMCSampler(seed=seed),
+    }
+    return samplers[spec.tuned.sampler]()
+
+
+def build_pruner(spec: StudySpec) -> optuna.pruners.BasePruner:
+    epochs = spec.training.epochs
+    pruners = {
+        "median": lambda: optuna.pruners.MedianPruner(
+            n_startup_trials=5, n_warmup_steps=max(1, epochs // 3)
+        ),
+        "hyperband": lambda: optuna.pruners.HyperbandPruner(min_resource=1, max_resource=epochs),
+        "none": optuna.pruners.NopPruner,
+    }
+    return pruners[spec.tuned.pruner]()

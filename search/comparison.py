@@ -1,0 +1,262 @@
+"""The comparison: every arm's final-evaluation runs side by side, and a verdict.
+
+Built from storage alone (the `<study>/evaluation` study and each arm's search study), so it can
+be printed again, or served, without training anything.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+
+import optuna
+from pydantic import BaseModel
+from scipy import stats
+
+from search.arms import EVALUATION, REFERENCE, TUNED, Config
+from search.errors import StudyNotFoundError
+from search.scores import delta_m
+from search.spec import StudySpec
+from search.storage import optuna_study_name
+from search.trials import counts_toward_budget
+
+SIGNIFICANCE_LEVEL = 0.05
+
+
+class Summary(BaseModel):
+    mean: float
+    std: float  # sample standard deviation over seeds (0 with one seed)
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Summary:
+        std = statistics.stdev(values) if len(values) > 1 else 0.0
+        return cls(mean=statistics.fmean(values), std=std)
+
+
+class TaskInfo(BaseModel):
+    name: str
+    metric: str
+    higher_is_better: bool
+
+
+class ArmConfig(BaseModel):
+    weights: dict[str, float]  # normalised to sum to 1, so arms compare directly
+    sigmas: dict[str, float] | None = None  # uncertainty weighting: mean learned sigma per task
+    lr: float
+    params: dict[str, object] = {}
+
+
+class Compute(BaseModel):
+    """What the arm's search spent (final evaluation costs every arm the same)."""
+
+    trials: int
+    epochs: int
+    seconds: float
+
+
+class SeedRun(BaseModel):
+    seed: int
+    test: dict[str, float]
+    delta_m: float
+    score: float
+
+
+class ArmResult(BaseModel):
+    arm: str
+    strategy: str
+    config: ArmConfig | None
+    test: dict[str, Summary]
+    delta_m: Summary | None
+    score: Summary | None
+    compute: Compute
+    runs: list[SeedRun]
+    failed_runs: int
+    error: str | None = None
+
+
+class Verdict(BaseModel):
+    best: str | None
+    runner_up: str | None
+    difference: float | None  # best minus runner-up, in the score's units
+    p_value: float | None  # Welch's t-test on the per-seed scores
+    significant: bool
+    statement: str
+
+
+class Comparison(BaseModel):
+    study: str
+    score: str
+    tasks: list[TaskInfo]
+    reference: dict[str, Summary]  # equal weights' test metrics over the evaluation seeds
+    arms: list[ArmResult]
+    verdict: Verdict
+
+
+def normalised(weights: dict[str, float]) -> dict[str, float]:
+    total = sum(weights.values())
+    return {task: w / total for task, w in weights.items()}
+
+
+def _mean_dicts(dicts: Sequence[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.fmean(d[key] for d in dicts) for key in dicts[0]}
+
+
+def _compute(study: optuna.Study) -> Compute:
+    finished = [t for t in study.get_trials(deepcopy=False) if counts_toward_budget(t)]
+    return Compute(
+        trials=len(finished),
+        epochs=sum(t.user_attrs.get("epochs", len(t.intermediate_values)) for t in finished),
+        seconds=round(sum(t.duration.total_seconds() for t in finished if t.duration), 2),
+    )
+
+
+def _better(a: float, b: float, maximize: bool) -> bool:
+    return a > b if maximize else a < b
+
+
+def decide(arms: list[ArmResult], score: str, maximize: bool) -> Verdict:
+    ranked = sorted(
+        (a for a in arms if a.score is not None and len(a.runs) >= 2),
+        key=lambda a: a.score.mean if a.score else 0.0,
+        reverse=maximize,
+    )
+    if not ranked:
+        return Verdict(
+            best=None,
+            runner_up=None,
+            difference=None,
+            p_value=None,
+            significant=False,
+            statement="No arm finished two evaluation runs.",
+        )
+    best = ranked[0]
+    if len(ranked) == 1:
+        return Verdict(
+            best=best.arm,
+            runner_up=None,
+            difference=None,
+            p_value=None,
+            significant=False,
+            statement=f"{best.arm} is the only arm evaluated.",
+        )
+    runner_up = ranked[1]
+    a, b = [r.score for r in best.runs], [r.score for r in runner_up.runs]
+    difference = statistics.fmean(a) - statistics.fmean(b)
+    p_value = float(stats.ttest_ind(a, b, equal_var=False).pvalue)
+    if math.isnan(p_value):  # both arms identical on every seed
+        p_value = 1.0
+    significant = p_value < SIGNIFICANCE_LEVEL
+    unit = " points of Δm (%)" if score == "delta_m" else f" ({score})"
+    statement = (
+        f"{best.arm} beats {runner_up.arm} by {abs(difference):.3g}{unit}; "
+        f"Welch's t-test over {len(a)} and {len(b)} seeds gives p = {p_value:.3g}: "
+        + ("significant" if significant else "not significant")
+        + f" at {SIGNIFICANCE_LEVEL}."
+    )
+    return Verdict(
+        best=best.arm,
+        runner_up=runner_up.arm,
+        difference=difference,
+        p_value=p_value,
+        significant=significant,
+        statement=statement,
+    )
+
+
+def load_comparison(storage: optuna.storages.BaseStorage, name: str) -> Comparison:
+    """Rebuild a finished study's comparison from its Optuna studies."""
+    try:
+        evaluation = optuna.load_study(
+            study_name=optuna_study_name(name, EVALUATION), storage=storage
+        )
+    except KeyError:
+        raise StudyNotFoundError(f"no study named {name!r} in this database.") from None
+    spec = StudySpec.model_validate(evaluation.user_attrs["taskweights_spec"])
+    tasks = [TaskInfo.model_validate(t) for t in evaluation.user_attrs["taskweights_tasks"]]
+    directions = [t.higher_is_better for t in tasks]
+    maximize = evaluation.direction == optuna.study.StudyDirection.MAXIMIZE
+    trials = evaluation.get_trials(deepcopy=False)
+    by_arm: dict[str, list[optuna.trial.FrozenTrial]] = {}
+    for trial in trials:
+        if counts_toward_budget(trial):
+            by_arm.setdefault(trial.user_attrs["arm"], []).append(trial)
+    completed = {
+        arm: [t for t in runs if t.state == optuna.trial.TrialState.COMPLETE]
+        for arm, runs in by_arm.items()
+    }
+    reference_runs = [t.user_attrs["test_metrics"] for t in completed.get(REFERENCE, [])]
+    if not reference_runs:
+        raise StudyNotFoundError(f"study {name!r} has no finished final evaluation yet.")
+    reference = _mean_dicts(reference_runs)
+    names = [t.name for t in tasks]
+    arms = []
+    strategies = {"tuned": "fixed"} | {s.arm_name: s.name for s in spec.strategies}
+    for arm in spec.arm_names:
+        runs = completed.get(arm, [])
+        arm_study = optuna.load_study(study_name=optuna_study_name(name, arm), storage=storage)
+        seed_runs = []
+        for t in runs:
+            test = t.user_attrs["test_metrics"]
+            dm = delta_m([test[n] for n in names], [reference[n] for n in names], directions)
+            score = dm if spec.score == "delta_m" else test[spec.score.removeprefix("task:")]
+            seed_runs.append(
+                SeedRun(seed=t.user_attrs["seed"], test=test, delta_m=dm, score=score)
+            )
+        arms.append(
+            ArmResult(
+                arm=arm,
+                strategy=strategies[arm],
+                config=_arm_config(arm, arm_study, runs),
+                test={n: Summary.of([r.test[n] for r in seed_runs]) for n in names}
+                if runs
+                else {},
+                delta_m=Summary.of([r.delta_m for r in seed_runs]) if runs else None,
+                score=Summary.of([r.score for r in seed_runs]) if runs else None,
+                compute=_compute(arm_study),
+                runs=seed_runs,
+                failed_runs=len(by_arm.get(arm, [])) - len(runs),
+                error=_arm_error(arm_study, by_arm.get(arm, []), runs),
+            )
+        )
+    reference_summary = {n: Summary.of([r[n] for r in reference_runs]) for n in names}
+    return Comparison(
+        study=name,
+        score=spec.score,
+        tasks=tasks,
+        reference=reference_summary,
+        arms=arms,
+        verdict=decide(arms, spec.score, maximize),
+    )
+
+
+def _arm_config(
+    arm: str, arm_study: optuna.Study, runs: list[optuna.trial.FrozenTrial]
+) -> ArmConfig | None:
+    try:
+        best = arm_study.best_trial
+    except ValueError:
+        return None
+    config = Config.from_attrs(best.user_attrs["config"])
+    params = {k: v for k, v in config.strategy_params.items() if k != "weights"}
+    if arm == TUNED or not runs:
+        weights = normalised(best.user_attrs["weights"])
+        sigmas = best.user_attrs.get("sigmas")
+    else:  # learned: what the weights became, averaged over the evaluation seeds
+        weights = _mean_dicts([normalised(t.user_attrs["weights"]) for t in runs])
+        sigma_runs = [t.user_attrs["sigmas"] for t in runs if t.user_attrs.get("sigmas")]
+        sigmas = _mean_dicts(sigma_runs) if sigma_runs else None
+    return ArmConfig(weights=weights, sigmas=sigmas, lr=config.lr, params=params)
+
+
+def _arm_error(
+    arm_study: optuna.Study,
+    evaluation_runs: list[optuna.trial.FrozenTrial],
+    completed: list[optuna.trial.FrozenTrial],
+) -> str | None:
+    if completed:
+        return None
+    failed = [t for t in [*evaluation_runs, *arm_study.trials] if "error" in t.user_attrs]
+    if failed:
+        return failed[0].user_attrs["error"]
+    return "no trial of this arm completed"

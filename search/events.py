@@ -1,0 +1,49 @@
+"""Progress events a running study emits; the CLI draws them, the API will stream them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+Phase = Literal["reference", "search", "evaluation", "done"]
+
+
+@dataclass(frozen=True)
+class PhaseStarted:
+    phase: Phase
+
+
+@dataclass(frozen=True)
+class ArmStarted:
+    arm: str
+    done: int
+    budget: int
+
+
+@dataclass(frozen=True)
+class TrialFinished:
+    arm: str
+    number: int
+    state: str  # COMPLETE, PRUNED or FAIL
+    value: float | None
+    done: int
+    budget: int
+    best: float | None
+
+
+@dataclass(frozen=True)
+class EvaluationRunFinished:
+    arm: str
+    seed: int
+    failed: bool
+    done: int
+    total: int
+
+
+Event = PhaseStarted | ArmStarted | TrialFinished | EvaluationRunFinished
+EventHandler = Callable[[Event], None]
+
+
+def ignore(event: Event) -> None:
+    """The default handler: nobody is watching."""

@@ -1,0 +1,170 @@
+"""Running a whole study in this process: reference -> search arms -> final evaluation.
+
+Every phase is resumable: finished trials and evaluation runs stored under the study's name are
+kept, and a rerun with the same spec only does what is missing.
+"""
+
+from __future__ import annotations
+
+import optuna
+from optuna.trial import FrozenTrial, TrialState
+
+from models import DivergedError
+from search.arms import (
+    EVALUATION,
+    REFERENCE,
+    Arm,
+    Config,
+    build_arms,
+    build_pruner,
+    build_sampler,
+    reference_config,
+)
+from search.errors import StudyConflictError
+from search.evaluation import run_final_evaluation
+from search.events import ArmStarted, EventHandler, PhaseStarted, TrialFinished, ignore
+from search.scores import Score
+from search.spec import StudySpec, check_against_models
+from search.storage import open_storage, optuna_study_name
+from search.trials import INTERRUPTED_ATTR, StudyContext, counts_toward_budget, make_objective
+
+SPEC_ATTR = "taskweights_spec"
+ARM_ATTR = "taskweights_arm"
+TASKS_ATTR = "taskweights_tasks"
+
+
+def open_arm_study(
+    storage: optuna.storages.BaseStorage, spec: StudySpec, arm: str, direction: str
+) -> optuna.Study:
+    study = optuna.create_study(
+        storage=storage,
+        study_name=optuna_study_name(spec.name, arm),
+        direction=direction,
+        sampler=build_sampler(spec),
+        pruner=build_pruner(spec),
+        load_if_exists=True,
+    )
+    if SPEC_ATTR not in study.user_attrs:
+        study.set_user_attr(SPEC_ATTR, spec.model_dump(mode="json"))
+        study.set_user_attr(ARM_ATTR, arm)
+    return study
+
+
+def stored_spec(storage: optuna.storages.BaseStorage, name: str) -> dict | None:
+    """The spec a study of this name was created with, or None if there is none."""
+    try:
+        study = optuna.load_study(study_name=optuna_study_name(name, EVALUATION), storage=storage)
+    except KeyError:
+        return None
+    return study.user_attrs.get(SPEC_ATTR)
+
+
+def claim_name(storage: optuna.storages.BaseStorage, spec: StudySpec) -> None:
+    """Refuse to mix two different specs under one name; the same spec resumes."""
+    existing = stored_spec(storage, spec.name)
+    if existing is not None and existing != spec.model_dump(mode="json"):
+        raise StudyConflictError(
+            f"a study named {spec.name!r} already exists in this database with another spec; "
+            "choose another name (or rerun the original spec to resume it)."
+        )
+
+
+def fail_interrupted_trials(storage: optuna.storages.BaseStorage, study: optuna.Study) -> None:
+    """Trials left RUNNING by an interrupted local run can never finish: mark them failed."""
+    study_id = storage.get_study_id_from_name(study.study_name)
+    for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+        trial_id = storage.get_trial_id_from_study_id_trial_number(study_id, trial.number)
+        storage.set_trial_user_attr(trial_id, "error", "the run was interrupted")
+        storage.set_trial_user_attr(trial_id, INTERRUPTED_ATTR, True)
+        study.tell(trial.number, state=TrialState.FAIL)
+
+
+def finished_count(study: optuna.Study) -> int:
+    """Trials that used up budget: completed, pruned, or failed on their own (not interrupted)."""
+    return sum(1 for t in study.get_trials(deepcopy=False) if counts_toward_budget(t))
+
+
+def best_value(study: optuna.Study) -> float | None:
+    try:
+        return study.best_value
+    except ValueError:  # no completed trial yet
+        return None
+
+
+def run_arm(
+    context: StudyContext,
+    storage: optuna.storages.BaseStorage,
+    arm: Arm,
+    reference: tuple[float, ...] | None,
+    fixed: Config | None,
+    on_event: EventHandler,
+) -> optuna.Study:
+    """Run what is left of an arm's trial budget; return its study."""
+    study = open_arm_study(storage, context.spec, arm.name, context.score.direction)
+    fail_interrupted_trials(storage, study)
+    on_event(ArmStarted(arm.name, finished_count(study), arm.trials))
+
+    def announce(study: optuna.Study, trial: FrozenTrial) -> None:
+        on_event(
+            TrialFinished(
+                arm.name,
+                trial.number,
+                trial.state.name,
+                trial.value,
+                finished_count(study),
+                arm.trials,
+                best_value(study),
+            )
+        )
+
+    remaining = arm.trials - finished_count(study)
+    if remaining > 0:
+        study.optimize(
+            make_objective(context, arm, reference, fixed),
+            n_trials=remaining,
+            catch=(DivergedError,),
+            callbacks=[announce],
+        )
+    return study
+
+
+def run_reference(
+    context: StudyContext, storage: optuna.storages.BaseStorage, on_event: EventHandler
+) -> tuple[float, ...]:
+    """Equal weights on the search seed: the validation metrics Δm is measured against."""
+    arm = Arm(REFERENCE, "equal")
+    study = run_arm(context, storage, arm, None, reference_config(context.spec), on_event)
+    completed = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    if not completed:
+        error = study.trials[-1].user_attrs.get("error", "unknown error")
+        raise DivergedError(f"the equal-weights reference run failed: {error}")
+    metrics = completed[0].user_attrs["val_metrics"]
+    return tuple(metrics[task] for task in context.tasks)
+
+
+def run_study(spec: StudySpec, storage_url: str, on_event: EventHandler = ignore) -> None:
+    """Run (or resume) every phase of a study; its results stay in the storage."""
+    problem = check_against_models(spec)
+    storage = open_storage(storage_url)
+    claim_name(storage, spec)
+    context = StudyContext(spec, problem, Score(spec.score, problem.tasks))
+    # the evaluation study holds the spec that `claim_name` checks: create it first
+    evaluation = open_arm_study(storage, spec, EVALUATION, context.score.direction)
+    if TASKS_ATTR not in evaluation.user_attrs:
+        evaluation.set_user_attr(
+            TASKS_ATTR,
+            [
+                {"name": t.name, "metric": t.metric, "higher_is_better": t.higher_is_better}
+                for t in problem.tasks
+            ],
+        )
+    on_event(PhaseStarted("reference"))
+    reference = run_reference(context, storage, on_event)
+    on_event(PhaseStarted("search"))
+    arms = build_arms(spec)
+    for arm in arms:
+        run_arm(context, storage, arm, reference, None, on_event)
+    on_event(PhaseStarted("evaluation"))
+    fail_interrupted_trials(storage, evaluation)
+    run_final_evaluation(context, storage, evaluation, arms, on_event)
+    on_event(PhaseStarted("done"))

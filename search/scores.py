@@ -1,0 +1,54 @@
+"""Scores: how a run's per-task metrics become the one number trials are ranked by.
+
+`delta_m` is the multi-task literature's Δm (Maninis et al. 2019; Vandenhende et al. 2021): the
+mean over tasks of the signed relative change of each metric against a reference run, in
+percent, signed so that positive is better.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from models import Task
+
+
+def delta_m(
+    metrics: Sequence[float], reference: Sequence[float], higher_is_better: Sequence[bool]
+) -> float:
+    changes = [
+        (1.0 if higher else -1.0) * (value - ref) / abs(ref)
+        for value, ref, higher in zip(metrics, reference, higher_is_better, strict=True)
+    ]
+    return 100.0 * sum(changes) / len(changes)
+
+
+@dataclass(frozen=True)
+class Score:
+    """`delta_m` against a reference, or one task's metric (`task:<name>`)."""
+
+    name: str
+    tasks: tuple[Task, ...]
+
+    @property
+    def task_index(self) -> int | None:
+        if not self.name.startswith("task:"):
+            return None
+        return [t.name for t in self.tasks].index(self.name.removeprefix("task:"))
+
+    @property
+    def direction(self) -> Literal["maximize", "minimize"]:
+        index = self.task_index
+        if index is None or self.tasks[index].higher_is_better:
+            return "maximize"
+        return "minimize"
+
+    def __call__(self, metrics: Sequence[float], reference: Sequence[float]) -> float:
+        index = self.task_index
+        if index is None:
+            return delta_m(metrics, reference, [task.higher_is_better for task in self.tasks])
+        return metrics[index]
+
+    def better(self, a: float, b: float) -> bool:
+        return a > b if self.direction == "maximize" else a < b

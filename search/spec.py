@@ -1,0 +1,235 @@
+"""The study spec: what a user writes (YAML, JSON, HTTP body or Python) to ask for a comparison.
+
+Validation happens in two passes, both reported the same way (`SpecError` with field paths):
+pydantic checks shapes and ranges, then `check_against_models` builds the problem and every
+strategy once, so a bad problem parameter or strategy hyperparameter fails before any storage
+is touched.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    NonNegativeFloat,
+    PositiveFloat,
+    PositiveInt,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from models import ConfigurationError, TrunkConfig, build_problem, build_strategy
+from models.problems import Problem
+from search.errors import SpecError
+
+RESERVED_ARMS = frozenset({"tuned", "reference", "evaluation"})
+SCORE_PATTERN = re.compile(r"^(delta_m|task:.+)$")
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TrunkSpec(StrictModel):
+    type: Literal["mlp", "cnn"] = "mlp"
+    hidden: list[PositiveInt] = Field(default=[64], min_length=1)
+    channels: list[PositiveInt] = [16, 32]
+    dropout: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
+
+    def to_config(self) -> TrunkConfig:
+        return TrunkConfig(self.type, tuple(self.hidden), tuple(self.channels), self.dropout)
+
+
+class ProblemSpec(StrictModel):
+    name: str = Field(description="a built-in problem ('digits', 'kendall-toy') or a plugin")
+    params: dict[str, Any] = {}
+    trunk: TrunkSpec | None = Field(default=None, description="default: the problem's own")
+
+
+class StrategySpec(StrictModel):
+    name: str = Field(description="a weighting strategy: uncertainty, dwa, gradnorm, ...")
+    params: dict[str, Any] = {}
+    arm: str | None = Field(
+        default=None, pattern=r"^[a-z0-9][a-z0-9_-]*$", description="arm name; default: name"
+    )
+
+    @property
+    def arm_name(self) -> str:
+        return self.arm or self.name
+
+
+class TunedSpec(StrictModel):
+    trials: PositiveInt = 20
+    weight_range: tuple[PositiveFloat, PositiveFloat] = (0.01, 100.0)
+    sampler: Literal["tpe", "random", "cmaes", "gp", "qmc"] = "tpe"
+    pruner: Literal["median", "hyperband", "none"] = "median"
+    free_first: bool = Field(
+        default=False, description="search the first task's weight too (default: pinned to 1)"
+    )
+
+    @field_validator("weight_range")
+    @classmethod
+    def _ordered(cls, value: tuple[float, float]) -> tuple[float, float]:
+        if not value[0] < value[1]:
+            raise ValueError(f"low must be below high but got {list(value)}")
+        return value
+
+
+class Range(StrictModel):
+    low: PositiveFloat
+    high: PositiveFloat
+    log: bool = True
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Range:
+        if not self.low < self.high:
+            raise ValueError(f"low must be below high but got low={self.low}, high={self.high}")
+        return self
+
+    @property
+    def midpoint(self) -> float:
+        return (self.low * self.high) ** 0.5 if self.log else (self.low + self.high) / 2
+
+
+def _number_or_range(value: Any) -> str:
+    return "range" if isinstance(value, dict | Range) else "number"
+
+
+# tags name the union's branches; they are dropped from error paths (see `_field_path`)
+UNION_TAGS = frozenset({"number", "range"})
+LearningRate = Annotated[
+    Annotated[PositiveFloat, Tag("number")] | Annotated[Range, Tag("range")],
+    Discriminator(_number_or_range),
+]
+
+
+class TrainingSpec(StrictModel):
+    epochs: PositiveInt = 20
+    batch_size: PositiveInt = 64
+    lr: LearningRate = Field(
+        default=1e-3, description="a value, or {low, high, log} searched in every arm alike"
+    )
+    weight_decay: NonNegativeFloat = 0.0
+    device: str = Field(default="auto", pattern=r"^(auto|cpu|cuda(:\d+)?)$")
+
+
+class EvaluationSpec(StrictModel):
+    seeds: Annotated[int, Field(ge=2, description="fresh seeds per arm on the test split")] = 3
+
+
+class StudySpec(StrictModel):
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+    problem: ProblemSpec
+    strategies: list[StrategySpec] = Field(
+        default=[StrategySpec(name="uncertainty")], min_length=1
+    )
+    tuned: TunedSpec = TunedSpec()
+    training: TrainingSpec = TrainingSpec()
+    score: str = Field(default="delta_m", pattern=SCORE_PATTERN.pattern)
+    evaluation: EvaluationSpec = EvaluationSpec()
+    seed: Annotated[int, Field(ge=0)] = 0
+
+    @field_validator("strategies", mode="before")
+    @classmethod
+    def _names_as_objects(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"name": item} if isinstance(item, str) else item for item in value]
+        return value
+
+    @field_validator("strategies")
+    @classmethod
+    def _unique_arms(cls, value: list[StrategySpec]) -> list[StrategySpec]:
+        seen: set[str] = set()
+        for strategy in value:
+            if strategy.arm_name in RESERVED_ARMS:
+                raise ValueError(f"arm name {strategy.arm_name!r} is reserved; set another 'arm'")
+            if strategy.arm_name in seen:
+                raise ValueError(
+                    f"arm {strategy.arm_name!r} appears twice; give one of them an 'arm' name"
+                )
+            seen.add(strategy.arm_name)
+        return value
+
+    @property
+    def arm_names(self) -> list[str]:
+        return ["tuned", *(s.arm_name for s in self.strategies)]
+
+    def canonical_json(self) -> str:
+        """The spec with every default filled in: equal specs give equal strings."""
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True)
+
+
+def _field_path(location: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in location if part not in UNION_TAGS) or "spec"
+
+
+def check_against_models(spec: StudySpec) -> Problem:
+    """Build the problem and every strategy once; return the problem (its tasks are needed)."""
+    try:
+        problem = build_problem(spec.problem.name, spec.problem.params, spec.seed)
+    except ConfigurationError as error:
+        field = "problem.name" if str(error).startswith("Unknown") else "problem.params"
+        raise SpecError([(field, str(error))]) from error
+    except TypeError as error:  # a parameter of the wrong type reached the builder
+        raise SpecError([("problem.params", str(error))]) from error
+    issues: list[tuple[str, str]] = []
+    trunk = spec.problem.trunk
+    if trunk is not None and trunk.type == "cnn" and len(problem.input_shape) != 3:
+        issues.append(
+            (
+                "problem.trunk.type",
+                f"a cnn trunk needs image inputs but {spec.problem.name!r} has inputs of shape "
+                f"{problem.input_shape}",
+            )
+        )
+    classification = [task.is_classification for task in problem.tasks]
+    for i, strategy in enumerate(spec.strategies):
+        try:
+            build_strategy(strategy.name, classification, strategy.params)
+        except (ConfigurationError, TypeError) as error:
+            field = "name" if str(error).startswith("Unknown") else "params"
+            issues.append((f"strategies.{i}.{field}", str(error)))
+    if spec.score.startswith("task:") and spec.score[5:] not in problem.task_names:
+        issues.append(("score", f"no task {spec.score[5:]!r}; tasks are {problem.task_names}"))
+    if issues:
+        raise SpecError(issues)
+    return problem
+
+
+def validate_spec(data: Any) -> StudySpec:
+    """A `StudySpec` from plain data, or `SpecError` listing every bad field and why."""
+    try:
+        spec = StudySpec.model_validate(data)
+    except ValidationError as error:
+        raise SpecError(
+            [(_field_path(e["loc"]), e["msg"]) for e in error.errors(include_url=False)]
+        ) from None
+    check_against_models(spec)
+    return spec
+
+
+def load_spec(path: str | Path) -> StudySpec:
+    """Read a spec from a YAML or JSON file (JSON is YAML, so one parser serves both)."""
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except OSError as error:
+        raise SpecError([("file", f"cannot read {str(path)!r}: {error.strerror}")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise SpecError([("file", f"{path} is not valid YAML or JSON: {error}")]) from None
+    if not isinstance(data, dict):
+        kind = type(data).__name__
+        raise SpecError([("spec", f"{path} must hold a mapping of fields, not {kind}")])
+    return validate_spec(data)

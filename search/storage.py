@@ -1,0 +1,39 @@
+"""Opening Optuna's RDB storage at a SQLAlchemy URL, SQLite made safe for a few writers."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import optuna
+from sqlalchemy.engine import make_url
+
+SQLITE_BUSY_TIMEOUT_S = 60
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    return None if parsed.database == ":memory:" else Path(parsed.database)
+
+
+def open_storage(url: str) -> optuna.storages.RDBStorage:
+    """Optuna's storage; for SQLite files WAL journaling and a busy timeout first.
+
+    WAL is a property of the file, so setting it once here covers every later connection.
+    """
+    engine_kwargs: dict = {}
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_S) as connection:
+            connection.execute("PRAGMA journal_mode=WAL")
+        connection.close()
+        engine_kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_S}
+    return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs)
+
+
+def optuna_study_name(study: str, arm: str) -> str:
+    """`<study>/<arm>`: optuna-dashboard lists a study's arms together."""
+    return f"{study}/{arm}"

@@ -1,0 +1,128 @@
+"""One training run of one configuration, and the Optuna objective built on it.
+
+A search trial trains on the train split with the study's seed (common random numbers: trials
+differ only in their configuration), reports its validation score every epoch, may be pruned,
+and leaves its per-task metrics, weights, sigmas and per-epoch history in user attributes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import optuna
+
+from models import (
+    DivergedError,
+    EpochRecord,
+    Problem,
+    TrainConfig,
+    TrainResult,
+    build_strategy,
+    train,
+)
+from search.arms import Arm, Config, suggest_config
+from search.scores import Score
+from search.spec import StudySpec
+
+INTERRUPTED_ATTR = "interrupted"
+
+
+def counts_toward_budget(trial: optuna.trial.FrozenTrial) -> bool:
+    """Finished trials, except those failed only because their process was interrupted."""
+    state = trial.state
+    if state == optuna.trial.TrialState.FAIL:
+        return not trial.user_attrs.get(INTERRUPTED_ATTR, False)
+    return state.is_finished()
+
+
+@dataclass(frozen=True)
+class StudyContext:
+    """What every run of one study shares."""
+
+    spec: StudySpec
+    problem: Problem
+    score: Score
+
+    @property
+    def tasks(self) -> list[str]:
+        return self.problem.task_names
+
+    def per_task(self, values: tuple[float, ...] | None) -> dict[str, float] | None:
+        return None if values is None else dict(zip(self.tasks, values, strict=True))
+
+
+def train_config(
+    context: StudyContext,
+    arm: Arm,
+    config: Config,
+    seed: int,
+    on_epoch: Callable[[EpochRecord], None] | None = None,
+) -> TrainResult:
+    spec = context.spec
+    classification = [task.is_classification for task in context.problem.tasks]
+    strategy = build_strategy(arm.strategy, classification, config.strategy_params)
+    train_config = TrainConfig(
+        epochs=spec.training.epochs,
+        batch_size=spec.training.batch_size,
+        lr=config.lr,
+        weight_decay=spec.training.weight_decay,
+        device=spec.training.device,
+        seed=seed,
+    )
+    trunk = spec.problem.trunk.to_config() if spec.problem.trunk else None
+    return train(context.problem, strategy, train_config, trunk, on_epoch)
+
+
+def run_attrs(context: StudyContext, result: TrainResult) -> dict[str, Any]:
+    """The user attributes a finished run leaves on its trial."""
+    final = result.final
+    return {
+        "val_metrics": context.per_task(final.val_metric),
+        "weights": context.per_task(final.weights),
+        "sigmas": context.per_task(final.sigmas),
+        "epochs": len(result.history),
+        "seconds": round(result.seconds, 3),
+        "history": [
+            {
+                "epoch": r.epoch,
+                "train_loss": list(r.train_loss),
+                "val_metric": list(r.val_metric),
+                "weights": list(r.weights),
+                "sigmas": None if r.sigmas is None else list(r.sigmas),
+            }
+            for r in result.history
+        ],
+    }
+
+
+def make_objective(
+    context: StudyContext, arm: Arm, reference: tuple[float, ...] | None, fixed: Config | None
+) -> Callable[[optuna.Trial], float]:
+    """The objective of an arm's study; `reference` is None only for the reference run itself."""
+
+    def objective(trial: optuna.Trial) -> float:
+        config = fixed or suggest_config(trial, context.spec, arm, context.tasks)
+        trial.set_user_attr("config", config.to_attrs())
+        trial.set_user_attr("seed", context.spec.seed)
+
+        def report(record: EpochRecord) -> None:
+            if reference is None:
+                return
+            trial.report(context.score(record.val_metric, reference), record.epoch)
+            if arm.trials > 1 and trial.should_prune():
+                trial.set_user_attr("epochs", record.epoch)
+                raise optuna.TrialPruned(f"pruned after epoch {record.epoch}")
+
+        try:
+            result = train_config(context, arm, config, context.spec.seed, report)
+        except DivergedError as error:
+            trial.set_user_attr("error", str(error))
+            raise
+        for key, value in run_attrs(context, result).items():
+            trial.set_user_attr(key, value)
+        metrics = result.final.val_metric
+        return context.score(metrics, reference or metrics)
+
+    return objective
