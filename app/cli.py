@@ -73,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     args = build_parser(settings).parse_args(argv)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    console, errors = Console(), Console(stderr=True)
+    console, errors = Console(), Console(stderr=True, soft_wrap=True)
     try:
         if args.command == "run":
             return command_run(args, settings, console)

@@ -28,7 +28,14 @@ from pydantic import (
     model_validator,
 )
 
-from models import ConfigurationError, TrunkConfig, build_problem, build_strategy
+from models import (
+    STRATEGIES,
+    ConfigurationError,
+    TrunkConfig,
+    available_problems,
+    build_problem,
+    build_strategy,
+)
 from models.problems import Problem
 from search.errors import SpecError
 
@@ -55,6 +62,14 @@ class ProblemSpec(StrictModel):
     params: dict[str, Any] = {}
     trunk: TrunkSpec | None = Field(default=None, description="default: the problem's own")
 
+    @field_validator("name")
+    @classmethod
+    def _known(cls, name: str) -> str:
+        problems = available_problems()
+        if name not in problems:
+            raise ValueError(f"Unknown problem {name!r}; choose from {sorted(problems)}.")
+        return name
+
 
 class StrategySpec(StrictModel):
     name: str = Field(description="a weighting strategy: uncertainty, dwa, gradnorm, ...")
@@ -62,6 +77,13 @@ class StrategySpec(StrictModel):
     arm: str | None = Field(
         default=None, pattern=r"^[a-z0-9][a-z0-9_-]*$", description="arm name; default: name"
     )
+
+    @field_validator("name")
+    @classmethod
+    def _known(cls, name: str) -> str:
+        if name not in STRATEGIES:
+            raise ValueError(f"Unknown weighting {name!r}; choose from {sorted(STRATEGIES)}.")
+        return name
 
     @property
     def arm_name(self) -> str:
@@ -173,6 +195,13 @@ def _field_path(location: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in location if part not in UNION_TAGS) or "spec"
 
 
+def _reason(error: Any) -> str:
+    """Pydantic's message, without the 'Value error, ' it puts before our own messages."""
+    if error["type"] == "value_error":
+        return str(error["ctx"]["error"])
+    return error["msg"]
+
+
 def check_against_models(spec: StudySpec) -> Problem:
     """Build the problem and every strategy once; return the problem (its tasks are needed)."""
     try:
@@ -212,7 +241,7 @@ def validate_spec(data: Any) -> StudySpec:
         spec = StudySpec.model_validate(data)
     except ValidationError as error:
         raise SpecError(
-            [(_field_path(e["loc"]), e["msg"]) for e in error.errors(include_url=False)]
+            [(_field_path(e["loc"]), _reason(e)) for e in error.errors(include_url=False)]
         ) from None
     check_against_models(spec)
     return spec

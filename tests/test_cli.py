@@ -1,0 +1,135 @@
+"""`taskweights run` and `taskweights compare`, as a user runs them: the real console script."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import optuna
+import pytest
+
+from tests.conftest import small_digits_spec
+
+TASKWEIGHTS = str(Path(sys.executable).parent / "taskweights")
+
+
+def taskweights(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [TASKWEIGHTS, *args], capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def trial_counts(db_url: str, study: str) -> dict[str, int]:
+    return {
+        name.split("/", 1)[1]: len(optuna.load_study(study_name=name, storage=db_url).trials)
+        for name in optuna.get_all_study_names(db_url)
+        if name.startswith(f"{study}/")
+    }
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory: pytest.TempPathFactory):
+    """One small digits study run through `taskweights run --json`, shared by the tests below."""
+    folder = tmp_path_factory.mktemp("run")
+    spec_path = folder / "spec.yaml"
+    spec_path.write_text(json.dumps(small_digits_spec()))
+    db_url = f"sqlite:///{folder / 'studies.db'}"
+    result = taskweights("run", str(spec_path), "--db", db_url, "--json")
+    assert result.returncode == 0, result.stderr
+    return spec_path, db_url, json.loads(result.stdout)
+
+
+def test_run_json_has_both_arms_with_finite_numbers(finished) -> None:
+    _, _, comparison = finished
+    arms = {arm["arm"]: arm for arm in comparison["arms"]}
+    assert set(arms) == {"tuned", "uncertainty"}
+    tuned, learned = arms["tuned"], arms["uncertainty"]
+    assert sum(tuned["config"]["weights"].values()) == pytest.approx(1.0)
+    assert tuned["config"]["weights"].keys() == {"digit", "group3", "recon"}
+    assert learned["config"]["sigmas"].keys() == {"digit", "group3", "recon"}
+    assert sum(learned["config"]["weights"].values()) == pytest.approx(1.0)
+    for arm in arms.values():
+        assert len(arm["runs"]) == 2  # evaluation.seeds
+        numbers = [arm["delta_m"]["mean"], arm["delta_m"]["std"]]
+        numbers += [s[k] for s in arm["test"].values() for k in ("mean", "std")]
+        assert all(math.isfinite(x) for x in numbers)
+        assert 0.0 <= arm["test"]["digit"]["mean"] <= 1.0
+    assert tuned["compute"]["trials"] == 3 and learned["compute"]["trials"] == 1
+    assert tuned["compute"]["epochs"] == 9  # 3 trials x 3 epochs, nothing pruned
+    assert comparison["verdict"]["best"] in arms
+    assert 0.0 <= comparison["verdict"]["p_value"] <= 1.0
+
+
+def test_every_arm_is_an_optuna_study_in_the_storage(finished) -> None:
+    _, db_url, _ = finished
+    assert trial_counts(db_url, "tiny") == {
+        "reference": 1,
+        "tuned": 3,
+        "uncertainty": 1,
+        "evaluation": 6,
+    }
+    tuned = optuna.load_study(study_name="tiny/tuned", storage=db_url)
+    trial = tuned.best_trial
+    assert set(trial.params) == {"w_group3", "w_recon"}  # the first task's weight is pinned
+    assert trial.user_attrs["weights"]["digit"] == 1.0
+    assert set(trial.user_attrs["val_metrics"]) == {"digit", "group3", "recon"}
+    assert len(trial.intermediate_values) == 3  # reported every epoch
+    learned = optuna.load_study(study_name="tiny/uncertainty", storage=db_url).best_trial
+    assert len(learned.user_attrs["history"]) == 3
+    assert all(s > 0 for s in learned.user_attrs["sigmas"].values())
+
+
+def test_compare_prints_the_stored_comparison_again(finished) -> None:
+    _, db_url, comparison = finished
+    again = taskweights("compare", "tiny", "--db", db_url, "--json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout) == comparison
+    table = taskweights("compare", "tiny", "--db", db_url)
+    assert "uncertainty" in table.stdout and "Verdict:" in table.stdout
+
+
+def test_rerunning_the_same_spec_resumes_without_training_again(finished) -> None:
+    spec_path, db_url, comparison = finished
+    before = trial_counts(db_url, "tiny")
+    again = taskweights("run", str(spec_path), "--db", db_url, "--json")
+    assert again.returncode == 0, again.stderr
+    assert trial_counts(db_url, "tiny") == before
+    assert json.loads(again.stdout)["verdict"] == comparison["verdict"]
+
+
+def test_another_spec_under_a_used_name_is_refused(finished, tmp_path: Path) -> None:
+    _, db_url, _ = finished
+    before = trial_counts(db_url, "tiny")
+    other = tmp_path / "other.yaml"
+    other.write_text(json.dumps(small_digits_spec(seed=7)))
+    result = taskweights("run", str(other), "--db", db_url)
+    assert result.returncode == 2
+    assert "already exists" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert trial_counts(db_url, "tiny") == before
+
+
+def test_bad_spec_exits_2_naming_the_field_and_writes_nothing(write_spec, tmp_path) -> None:
+    path = write_spec(small_digits_spec(tuned={"trials": 0}, strategies=["sigmoid"]))
+    db_file = tmp_path / "untouched.db"
+    result = taskweights("run", str(path), "--db", f"sqlite:///{db_file}")
+    assert result.returncode == 2
+    assert "tuned.trials" in result.stderr and "greater than 0" in result.stderr
+    assert "strategies.0.name" in result.stderr and "Unknown weighting 'sigmoid'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not db_file.exists()
+
+
+def test_compare_of_an_unknown_study_exits_2(db_url: str) -> None:
+    result = taskweights("compare", "ghost", "--db", db_url)
+    assert result.returncode == 2
+    assert "no study named 'ghost'" in result.stderr
+
+
+def test_missing_spec_file_exits_2(tmp_path: Path) -> None:
+    result = taskweights("run", str(tmp_path / "nope.yaml"))
+    assert result.returncode == 2
+    assert "cannot read" in result.stderr

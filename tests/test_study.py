@@ -1,0 +1,75 @@
+"""Running studies in-process: determinism, diverging trials, the verdict's statistics."""
+
+from __future__ import annotations
+
+import optuna
+import pytest
+from optuna.trial import TrialState
+
+from search import load_comparison, open_storage, run_study, validate_spec
+from search.comparison import ArmResult, Compute, SeedRun, Summary, decide
+from tests.conftest import small_digits_spec
+
+
+def comparison_of(spec_data: dict, db_url: str):
+    run_study(validate_spec(spec_data), db_url)
+    return load_comparison(open_storage(db_url), spec_data["name"])
+
+
+def test_same_spec_and_seed_give_the_same_metrics(tmp_path) -> None:
+    spec = small_digits_spec(strategies=["uncertainty", "dwa"])
+    first = comparison_of(spec, f"sqlite:///{tmp_path / 'a.db'}")
+    second = comparison_of(spec, f"sqlite:///{tmp_path / 'b.db'}")
+    for a, b in zip(first.arms, second.arms, strict=True):
+        assert a.runs == b.runs
+        assert a.config == b.config
+    assert first.verdict == second.verdict
+
+
+def test_a_diverging_trial_fails_alone_with_its_reason(db_url: str) -> None:
+    # weights near float32's limit overflow the loss for some trials and not for others
+    spec = small_digits_spec(
+        name="wild",
+        tuned={"trials": 6, "weight_range": [1e30, 1e38], "sampler": "random", "pruner": "none"},
+    )
+    comparison = comparison_of(spec, db_url)
+    trials = optuna.load_study(study_name="wild/tuned", storage=db_url).trials
+    failed = [t for t in trials if t.state == TrialState.FAIL]
+    completed = [t for t in trials if t.state == TrialState.COMPLETE]
+    assert failed and completed, [t.state for t in trials]
+    assert all("training diverged" in t.user_attrs["error"] for t in failed)
+    assert len(trials) == 6  # the budget counts failed trials: no endless retries
+    assert {arm.arm for arm in comparison.arms if arm.runs} == {"tuned", "uncertainty"}
+
+
+def _arm(name: str, scores: list[float]) -> ArmResult:
+    runs = [SeedRun(seed=i, test={}, delta_m=s, score=s) for i, s in enumerate(scores)]
+    return ArmResult(
+        arm=name,
+        strategy=name,
+        config=None,
+        test={},
+        delta_m=Summary.of(scores),
+        score=Summary.of(scores),
+        compute=Compute(trials=1, epochs=1, seconds=1),
+        runs=runs,
+        failed_runs=0,
+    )
+
+
+def test_verdict_uses_welch_t_test() -> None:
+    # equal variances (1) and sizes (3): t = 6 / sqrt(2/3), exactly 4 degrees of freedom, where
+    # Student's two-sided p has the closed form 1 - t (t^2 + 6) / (t^2 + 4)^(3/2)
+    verdict = decide([_arm("a", [1.0, 2.0, 3.0]), _arm("b", [7.0, 8.0, 9.0])], "delta_m", True)
+    t = 6 / (2 / 3) ** 0.5
+    assert verdict.best == "b" and verdict.runner_up == "a"
+    assert verdict.difference == pytest.approx(6.0)
+    assert verdict.p_value == pytest.approx(1 - t * (t**2 + 6) / (t**2 + 4) ** 1.5, rel=1e-6)
+    assert verdict.significant
+
+
+def test_verdict_on_a_lower_is_better_score_and_overlapping_arms() -> None:
+    verdict = decide([_arm("a", [1.0, 2.0, 3.0]), _arm("b", [1.5, 2.5, 3.5])], "task:r", False)
+    assert verdict.best == "a"
+    assert not verdict.significant
+    assert "not significant" in verdict.statement
