@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -59,50 +60,84 @@ class StudyProgress:
 
 
 def _pm(mean: float, std: float, digits: int = 3) -> str:
-    return f"{mean:.{digits}f} ± {std:.{digits}f}"
+    return f"{mean:.{digits}f}±{std:.{digits}f}"
 
 
-def comparison_table(comparison: Comparison) -> Table:
+def results_table(comparison: Comparison) -> Table:
+    """Held-out test metrics, Δm and the search compute of every arm."""
     tasks = [t.name for t in comparison.tasks]
-    table = Table(title=f"{comparison.study}: held-out test, mean ± std over seeds")
-    table.add_column("arm")
-    table.add_column("weights (sum 1)")
-    table.add_column("sigmas")
+    seeds = max((len(arm.runs) for arm in comparison.arms), default=0)
+    table = Table(
+        title=f"{comparison.study}: test split, mean±std over {seeds} seeds",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        pad_edge=False,
+        show_edge=False,
+    )
+    table.add_column("arm", no_wrap=True)
     for task in comparison.tasks:
         arrow = "↑" if task.higher_is_better else "↓"
-        table.add_column(f"{task.name}\n{task.metric} {arrow}", justify="right")
-    table.add_column("Δm % ↑", justify="right")
-    table.add_column("search\ntrials / epochs / s", justify="right")
+        table.add_column(f"{task.name}\n{task.metric}{arrow}", justify="right", no_wrap=True)
+    table.add_column("Δm %\n↑", justify="right", no_wrap=True)
     reference = comparison.reference
     table.add_row(
-        "equal (reference)",
-        "",
-        "",
+        "equal (ref)",
         *(_pm(reference[t].mean, reference[t].std) for t in tasks),
         "0",
-        "",
+        style="dim",
     )
     for arm in comparison.arms:
-        config = arm.config
-        weights = " ".join(f"{config.weights[t]:.2f}" for t in tasks) if config else "-"
-        sigmas = (
-            " ".join(f"{config.sigmas[t]:.2f}" for t in tasks) if config and config.sigmas else ""
-        )
         metrics = [_pm(arm.test[t].mean, arm.test[t].std) if arm.test else "-" for t in tasks]
-        dm = _pm(arm.delta_m.mean, arm.delta_m.std, 2) if arm.delta_m else (arm.error or "-")
-        compute = arm.compute
+        dm = _pm(arm.delta_m.mean, arm.delta_m.std, 2) if arm.delta_m else "failed"
+        table.add_row(arm.arm, *metrics, dm)
+    return table
+
+
+def weights_table(comparison: Comparison) -> Table:
+    """Each arm's weights, normalised to sum to 1 (learned: where training ended), and sigmas."""
+    tasks = [t.name for t in comparison.tasks]
+    with_sigmas = any(arm.config and arm.config.sigmas for arm in comparison.arms)
+    table = Table(
+        title="loss weights (sum 1): tuned = best trial; learned = final, seed mean",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_edge=False,
+    )
+    table.add_column("arm")
+    for task in tasks:
+        table.add_column(f"w {task}", justify="right")
+    for task in tasks if with_sigmas else []:
+        table.add_column(f"sigma {task}", justify="right")
+    for arm in comparison.arms:
+        config = arm.config
+        if config is None:
+            table.add_row(arm.arm, "failed")
+            continue
+        weights = [f"{config.weights[t]:.3f}" for t in tasks]
+        sigmas = [f"{config.sigmas[t]:.3g}" if config.sigmas else "" for t in tasks]
+        table.add_row(arm.arm, *weights, *(sigmas if with_sigmas else []))
+    return table
+
+
+def compute_table(comparison: Comparison) -> Table:
+    """What each arm's search spent; the final evaluation costs every arm the same."""
+    table = Table(title="search compute", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for column in ("arm", "trials", "epochs", "seconds", "lr (best)"):
+        table.add_column(column, justify="left" if column == "arm" else "right")
+    for arm in comparison.arms:
+        compute, config = arm.compute, arm.config
+        lr = f"{config.lr:.2g}" if config else "-"
         table.add_row(
-            arm.arm,
-            weights,
-            sigmas,
-            *metrics,
-            dm,
-            f"{compute.trials} / {compute.epochs} / {compute.seconds:.0f}",
+            arm.arm, str(compute.trials), str(compute.epochs), f"{compute.seconds:.1f}", lr
         )
-    table.caption = "weights and sigmas in task order: " + ", ".join(tasks)
     return table
 
 
 def print_comparison(console: Console, comparison: Comparison) -> None:
-    console.print(comparison_table(comparison))
-    console.print(f"[bold]Verdict:[/bold] {comparison.verdict.statement}")
+    console.print(results_table(comparison))
+    console.print(weights_table(comparison))
+    console.print(compute_table(comparison))
+    for arm in comparison.arms:
+        if arm.error:
+            console.print(f"[red]{arm.arm}[/red]: {arm.error}", highlight=False)
+    console.print(f"[bold]Verdict:[/bold] {comparison.verdict.statement}", highlight=False)
