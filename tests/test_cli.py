@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import math
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import optuna
 import pytest
 
@@ -133,3 +136,41 @@ def test_missing_spec_file_exits_2(tmp_path: Path) -> None:
     result = taskweights("run", str(tmp_path / "nope.yaml"))
     assert result.returncode == 2
     assert "cannot read" in result.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_optuna_dashboard_lists_every_arm(finished) -> None:
+    _, db_url, _ = finished
+    port = free_port()
+    dashboard = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "optuna-dashboard"),
+            db_url,
+            "--port",
+            str(port),
+            "--quiet",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/api/studies", timeout=5)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "optuna-dashboard did not start"
+                time.sleep(0.3)
+        assert response.status_code == 200
+        listed = {study["study_name"]: study for study in response.json()["study_summaries"]}
+        for arm in ("reference", "tuned", "uncertainty", "evaluation"):
+            assert f"tiny/{arm}" in listed
+    finally:
+        dashboard.terminate()
+        dashboard.wait(timeout=10)
