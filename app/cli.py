@@ -25,8 +25,8 @@ from search import (
     StudyNotFoundError,
     load_comparison,
     load_spec,
-    open_storage,
     run_study,
+    storage_at,
 )
 
 USAGE_ERROR, RUN_FAILED = 2, 1
@@ -61,7 +61,8 @@ def command_run(args: argparse.Namespace, settings: Settings, console: Console) 
 
 
 def show_comparison(name: str, args: argparse.Namespace, console: Console) -> int:
-    comparison = load_comparison(open_storage(args.db), name)
+    with storage_at(args.db) as storage:
+        comparison = load_comparison(storage, name)
     if args.json:
         print(comparison.model_dump_json(indent=2))
     else:

@@ -15,7 +15,7 @@ from search.events import (
 )
 from search.runner import run_study
 from search.spec import StudySpec, load_spec, validate_spec
-from search.storage import open_storage, optuna_study_name
+from search.storage import open_storage, optuna_study_name, storage_at
 
 __all__ = [
     "ArmStarted",
@@ -35,5 +35,6 @@ __all__ = [
     "open_storage",
     "optuna_study_name",
     "run_study",
+    "storage_at",
     "validate_spec",
 ]

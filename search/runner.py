@@ -9,7 +9,7 @@ from __future__ import annotations
 import optuna
 from optuna.trial import FrozenTrial, TrialState
 
-from models import DivergedError
+from models import DivergedError, Problem
 from search.arms import (
     EVALUATION,
     REFERENCE,
@@ -25,7 +25,7 @@ from search.evaluation import run_final_evaluation
 from search.events import ArmStarted, EventHandler, PhaseStarted, TrialFinished, ignore
 from search.scores import Score
 from search.spec import StudySpec, check_against_models
-from search.storage import open_storage, optuna_study_name
+from search.storage import optuna_study_name, storage_at
 from search.trials import INTERRUPTED_ATTR, StudyContext, counts_toward_budget, make_objective
 
 SPEC_ATTR = "taskweights_spec"
@@ -145,7 +145,13 @@ def run_reference(
 def run_study(spec: StudySpec, storage_url: str, on_event: EventHandler = ignore) -> None:
     """Run (or resume) every phase of a study; its results stay in the storage."""
     problem = check_against_models(spec)
-    storage = open_storage(storage_url)
+    with storage_at(storage_url) as storage:
+        _run_phases(spec, problem, storage, on_event)
+
+
+def _run_phases(
+    spec: StudySpec, problem: Problem, storage: optuna.storages.BaseStorage, on_event: EventHandler
+) -> None:
     claim_name(storage, spec)
     context = StudyContext(spec, problem, Score(spec.score, problem.tasks))
     # the evaluation study holds the spec that `claim_name` checks: create it first

@@ -6,34 +6,40 @@ import optuna
 import pytest
 from optuna.trial import TrialState
 
-from search import load_comparison, open_storage, run_study, validate_spec
+from search import load_comparison, run_study, storage_at, validate_spec
 from search.comparison import ArmResult, Compute, SeedRun, Summary, decide
 from tests.conftest import small_digits_spec
 
 
 def comparison_of(spec_data: dict, db_url: str):
     run_study(validate_spec(spec_data), db_url)
-    return load_comparison(open_storage(db_url), spec_data["name"])
+    with storage_at(db_url) as storage:
+        return load_comparison(storage, spec_data["name"])
 
 
-def test_same_spec_and_seed_give_the_same_metrics(tmp_path) -> None:
+def trials_of(url: str, study: str) -> list[optuna.trial.FrozenTrial]:
+    with storage_at(url) as storage:
+        return optuna.load_study(study_name=study, storage=storage).trials
+
+
+def test_same_spec_and_seed_give_the_same_metrics(tmp_path, postgres_url: str) -> None:
     spec = small_digits_spec(strategies=["uncertainty", "dwa"])
     first = comparison_of(spec, f"sqlite:///{tmp_path / 'a.db'}")
-    second = comparison_of(spec, f"sqlite:///{tmp_path / 'b.db'}")
+    second = comparison_of(spec, postgres_url)  # and the storage makes no difference
     for a, b in zip(first.arms, second.arms, strict=True):
         assert a.runs == b.runs
         assert a.config == b.config
     assert first.verdict == second.verdict
 
 
-def test_a_diverging_trial_fails_alone_with_its_reason(db_url: str) -> None:
+def test_a_diverging_trial_fails_alone_with_its_reason(storage_url: str) -> None:
     # weights near float32's limit overflow the loss for some trials and not for others
     spec = small_digits_spec(
         name="wild",
         tuned={"trials": 6, "weight_range": [1e30, 1e38], "sampler": "random", "pruner": "none"},
     )
-    comparison = comparison_of(spec, db_url)
-    trials = optuna.load_study(study_name="wild/tuned", storage=db_url).trials
+    comparison = comparison_of(spec, storage_url)
+    trials = trials_of(storage_url, "wild/tuned")
     failed = [t for t in trials if t.state == TrialState.FAIL]
     completed = [t for t in trials if t.state == TrialState.COMPLETE]
     assert failed and completed, [t.state for t in trials]
@@ -73,3 +79,29 @@ def test_verdict_on_a_lower_is_better_score_and_overlapping_arms() -> None:
     assert verdict.best == "a"
     assert not verdict.significant
     assert "not significant" in verdict.statement
+
+
+def test_an_interrupted_study_resumes_where_it_stopped(storage_url: str) -> None:
+    """A run killed mid-trial leaves a RUNNING trial: the rerun fails it and finishes the rest."""
+    spec = validate_spec(small_digits_spec(name="cut", tuned={"trials": 3, "pruner": "none"}))
+
+    class Interrupt(Exception):
+        pass
+
+    def stop_at_second_tuned_trial(event) -> None:
+        if getattr(event, "arm", None) == "tuned" and getattr(event, "done", 0) == 1:
+            raise Interrupt
+
+    with pytest.raises(Interrupt):
+        run_study(spec, storage_url, stop_at_second_tuned_trial)
+    with storage_at(storage_url) as storage:
+        optuna.load_study(study_name="cut/tuned", storage=storage).ask()  # left RUNNING
+    run_study(spec, storage_url)
+    trials = trials_of(storage_url, "cut/tuned")
+    states = [t.state for t in trials]
+    assert states.count(TrialState.COMPLETE) == 3
+    assert states.count(TrialState.FAIL) == 1
+    interrupted = next(t for t in trials if t.state == TrialState.FAIL)
+    assert interrupted.user_attrs["error"] == "the run was interrupted"
+    with storage_at(storage_url) as storage:
+        assert len(load_comparison(storage, "cut").arms) == 2
