@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from search import (
@@ -29,7 +36,7 @@ class StudyProgress:
             TimeElapsedColumn(),
             console=console,
         )
-        self.bars: dict[str, int] = {}
+        self.bars: dict[str, TaskID] = {}
 
     def __enter__(self) -> StudyProgress:
         self.progress.start()
@@ -38,7 +45,7 @@ class StudyProgress:
     def __exit__(self, *exc: object) -> None:
         self.progress.stop()
 
-    def _bar(self, key: str, total: int, done: int = 0) -> int:
+    def _bar(self, key: str, total: int, done: int = 0) -> TaskID:
         if key not in self.bars:
             self.bars[key] = self.progress.add_task(key, total=total, completed=done, detail="")
         return self.bars[key]

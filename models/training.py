@@ -11,6 +11,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import torch
 from torch import Tensor
@@ -18,7 +19,7 @@ from torch import Tensor
 from models.errors import ConfigurationError, DivergedError
 from models.networks import MultiTaskNet, TrunkConfig
 from models.problems import Problem, Split
-from models.strategies import GradientWeighting, WeightingStrategy
+from models.strategies import GradientWeighting, LossWeighting, WeightingStrategy
 from models.tasks import Task
 
 
@@ -146,8 +147,7 @@ def train_one_epoch(
     model.train()
     data = problem.train
     tasks = problem.tasks
-    gradient_level = isinstance(strategy, GradientWeighting)
-    shared = model.shared_parameters() if gradient_level else []
+    combine = loss_combiner(model, strategy)
     order = torch.randperm(len(data), generator=generator, device=data.x.device)
     totals = torch.zeros(len(tasks) + 1, device=data.x.device)
     for batch in order.split(config.batch_size):
@@ -159,12 +159,21 @@ def train_one_epoch(
                 for task, output, target in zip(tasks, outputs, data.targets, strict=True)
             ]
         )
-        loss = strategy.combine(losses, shared) if gradient_level else strategy.combine(losses)
+        loss = combine(losses)
         loss.backward()
         optimizer.step()
         strategy.after_step()
         totals += torch.cat([losses.detach(), loss.detach().view(1)]) * len(batch)
     return totals / len(data)
+
+
+def loss_combiner(model: MultiTaskNet, strategy: WeightingStrategy) -> Callable[[Tensor], Tensor]:
+    """The one place the loop tells loss-level strategies from gradient-level ones."""
+    if isinstance(strategy, GradientWeighting):
+        return partial(strategy.combine, shared_parameters=model.shared_parameters())
+    if isinstance(strategy, LossWeighting):
+        return strategy.combine
+    raise ConfigurationError(f"{type(strategy).__name__} implements no combine interface.")
 
 
 def check_finite(train_loss: Tensor, tasks: Sequence[Task], epoch: int) -> None:

@@ -38,57 +38,65 @@ def run_final_evaluation(
     arms: list[Arm],
     on_event: EventHandler,
 ) -> None:
+    """Reference seeds first (every arm's score is measured against their mean), then arms."""
     seeds = evaluation_seeds(context)
     finished = {
         (t.user_attrs["arm"], t.user_attrs["seed"])
         for t in evaluation.get_trials(deepcopy=False)
         if counts_toward_budget(t)
     }
-    configs = {REFERENCE: reference_config(context.spec)} | {
-        arm.name: best_config(storage, context.spec.name, arm.name) for arm in arms
-    }
-    to_run = [
-        (arm, seed)
-        for arm in [Arm(REFERENCE, "equal"), *arms]
-        if configs[arm.name] is not None
-        for seed in seeds
-        if (arm.name, seed) not in finished
-    ]
+    configs = {REFERENCE: reference_config(context.spec)}
+    for arm in arms:
+        if (config := best_config(storage, context.spec.name, arm.name)) is not None:
+            configs[arm.name] = config
     total, done = len(configs) * len(seeds), len(finished)
-    reference_test = _reference_test_metrics(context, evaluation)
-    pending_reference: list[tuple[int, tuple[float, ...]]] = []
-    for arm, seed in to_run:
-        if arm.name != REFERENCE and pending_reference:
-            reference_test = _tell_reference(context, evaluation, pending_reference)
-            pending_reference = []
-        if arm.name != REFERENCE and reference_test is None:
-            raise DivergedError("every equal-weights reference run diverged on the test seeds")
-        trial = evaluation.ask()
-        trial.set_user_attr("arm", arm.name)
-        trial.set_user_attr("seed", seed)
-        trial.set_user_attr("config", configs[arm.name].to_attrs())
-        try:
-            result = train_config(context, arm, configs[arm.name], seed)
-        except DivergedError as error:
-            trial.set_user_attr("error", str(error))
-            evaluation.tell(trial, state=TrialState.FAIL)
-            done += 1
-            on_event(EvaluationRunFinished(arm.name, seed, True, done, total))
-            continue
-        _, test_metrics = evaluate(result.model, context.problem.tasks, context.problem.test)
-        trial.set_user_attr("test_metrics", context.per_task(test_metrics))
-        trial.set_user_attr("weights", context.per_task(result.final.weights))
-        trial.set_user_attr("sigmas", context.per_task(result.final.sigmas))
-        trial.set_user_attr("seconds", round(result.seconds, 3))
-        if arm.name == REFERENCE:
-            # its value needs the mean of all reference seeds: told once they have all run
-            pending_reference.append((trial.number, test_metrics))
-        else:
-            evaluation.tell(trial, context.score(test_metrics, reference_test))
+
+    def run(arm: Arm, seed: int) -> tuple[int, tuple[float, ...]] | None:
+        nonlocal done
+        outcome = _evaluate_once(context, evaluation, arm, configs[arm.name], seed)
         done += 1
-        on_event(EvaluationRunFinished(arm.name, seed, False, done, total))
-    if pending_reference:
-        _tell_reference(context, evaluation, pending_reference)
+        on_event(EvaluationRunFinished(arm.name, seed, outcome is None, done, total))
+        return outcome
+
+    reference_arm = Arm(REFERENCE, "equal")
+    pending = [run(reference_arm, s) for s in seeds if (REFERENCE, s) not in finished]
+    reference_runs = [outcome for outcome in pending if outcome is not None]
+    if reference_runs:  # a reference run's value needs the mean of all of them
+        mean = _mean_metrics([metrics for _, metrics in reference_runs])
+        for number, metrics in reference_runs:
+            evaluation.tell(number, context.score(metrics, mean))
+    reference_test = _reference_test_metrics(context, evaluation)
+    if reference_test is None:
+        raise DivergedError("every equal-weights reference run diverged on the test seeds")
+    for arm in arms:
+        for seed in seeds:
+            if arm.name in configs and (arm.name, seed) not in finished:
+                outcome = run(arm, seed)
+                if outcome is not None:
+                    number, metrics = outcome
+                    evaluation.tell(number, context.score(metrics, reference_test))
+
+
+def _evaluate_once(
+    context: StudyContext, evaluation: optuna.Study, arm: Arm, config: Config, seed: int
+) -> tuple[int, tuple[float, ...]] | None:
+    """Train and test one (arm, seed); the trial is left for the caller to tell, or failed."""
+    trial = evaluation.ask()
+    trial.set_user_attr("arm", arm.name)
+    trial.set_user_attr("seed", seed)
+    trial.set_user_attr("config", config.to_attrs())
+    try:
+        result = train_config(context, arm, config, seed)
+    except DivergedError as error:
+        trial.set_user_attr("error", str(error))
+        evaluation.tell(trial, state=TrialState.FAIL)
+        return None
+    _, test_metrics = evaluate(result.model, context.problem.tasks, context.problem.test)
+    trial.set_user_attr("test_metrics", context.per_task(test_metrics))
+    trial.set_user_attr("weights", context.per_task(result.final.weights))
+    trial.set_user_attr("sigmas", context.per_task(result.final.sigmas))
+    trial.set_user_attr("seconds", round(result.seconds, 3))
+    return trial.number, test_metrics
 
 
 def _mean_metrics(runs: list[tuple[float, ...]]) -> tuple[float, ...]:
@@ -104,12 +112,3 @@ def _reference_test_metrics(
         if t.user_attrs["arm"] == REFERENCE
     ]
     return _mean_metrics(runs) if runs else None
-
-
-def _tell_reference(
-    context: StudyContext, evaluation: optuna.Study, pending: list[tuple[int, tuple[float, ...]]]
-) -> tuple[float, ...]:
-    mean = _mean_metrics([metrics for _, metrics in pending])
-    for number, metrics in pending:
-        evaluation.tell(number, context.score(metrics, mean))
-    return mean

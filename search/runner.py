@@ -23,7 +23,7 @@ from search.arms import (
 from search.errors import StudyConflictError
 from search.evaluation import run_final_evaluation
 from search.events import ArmStarted, EventHandler, PhaseStarted, TrialFinished, ignore
-from search.scores import Score
+from search.scores import Direction, Score
 from search.spec import StudySpec, check_against_models
 from search.storage import optuna_study_name, storage_at
 from search.trials import INTERRUPTED_ATTR, StudyContext, counts_toward_budget, make_objective
@@ -34,7 +34,7 @@ TASKS_ATTR = "taskweights_tasks"
 
 
 def open_arm_study(
-    storage: optuna.storages.BaseStorage, spec: StudySpec, arm: str, direction: str
+    storage: optuna.storages.BaseStorage, spec: StudySpec, arm: str, direction: Direction
 ) -> optuna.Study:
     study = optuna.create_study(
         storage=storage,

@@ -13,6 +13,8 @@ from typing import Literal
 
 from models import Task
 
+Direction = Literal["maximize", "minimize"]
+
 
 def delta_m(
     metrics: Sequence[float], reference: Sequence[float], higher_is_better: Sequence[bool]
@@ -38,7 +40,7 @@ class Score:
         return [t.name for t in self.tasks].index(self.name.removeprefix("task:"))
 
     @property
-    def direction(self) -> Literal["maximize", "minimize"]:
+    def direction(self) -> Direction:
         index = self.task_index
         if index is None or self.tasks[index].higher_is_better:
             return "maximize"

@@ -34,6 +34,7 @@ class WeightingStrategy(nn.Module, ABC):
 
     name: ClassVar[str]
     lr_scale: float = 1.0
+    classification: Tensor  # (n_tasks,) bool buffer
 
     def __init__(self, classification: Sequence[bool]) -> None:
         super().__init__()

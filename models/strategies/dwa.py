@@ -17,6 +17,9 @@ class DynamicWeightAverage(LossWeighting):
     """
 
     name = "dwa"
+    weights: Tensor
+    previous_losses: Tensor  # (2, n_tasks): epochs t-2 and t-1
+    epochs_seen: Tensor
 
     def __init__(self, classification: Sequence[bool], *, temperature: float = 2.0) -> None:
         super().__init__(classification)

@@ -13,6 +13,7 @@ class FixedWeights(LossWeighting):
     """L = sum_i w_i * L_i with constant, user-given weights (what the tuned arm searches)."""
 
     name = "fixed"
+    weights: Tensor
 
     def __init__(self, classification: Sequence[bool], *, weights: Sequence[float]) -> None:
         super().__init__(classification)

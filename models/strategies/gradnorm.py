@@ -19,6 +19,8 @@ class GradNorm(GradientWeighting):
     """
 
     name = "gradnorm"
+    initial_losses: Tensor
+    started: Tensor
 
     def __init__(
         self, classification: Sequence[bool], *, alpha: float = 1.5, weight_lr: float = 10.0

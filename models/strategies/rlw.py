@@ -16,6 +16,8 @@ class RandomLossWeighting(LossWeighting):
     """
 
     name = "rlw"
+    weight_sum: Tensor
+    draws: Tensor
 
     def __init__(self, classification: Sequence[bool]) -> None:
         super().__init__(classification)

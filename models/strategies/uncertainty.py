@@ -20,6 +20,7 @@ class UncertaintyWeighting(LossWeighting):
     """
 
     name = "uncertainty"
+    factor: Tensor
 
     def __init__(
         self,
