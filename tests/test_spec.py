@@ -102,3 +102,8 @@ def test_unreadable_files_are_spec_errors(tmp_path: Path, text: str, reason: str
 def test_missing_file_is_a_spec_error(tmp_path: Path) -> None:
     with pytest.raises(SpecError, match="cannot read"):
         load_spec(tmp_path / "absent.yaml")
+
+
+def test_fixed_weights_arm_needs_its_weights() -> None:
+    issues = issues_of(small_digits_spec(strategies=["fixed"]))
+    assert issues["strategies.0.params"] == "weighting 'fixed' needs parameter 'weights'."

@@ -59,6 +59,10 @@ def build_strategy(
         raise ConfigurationError(
             f"weighting {name!r} has no parameter {unknown[0]!r}; it takes {sorted(allowed)}."
         )
+    missing = [p for p, default in allowed.items() if default is inspect.Parameter.empty]
+    missing = [p for p in missing if p not in params]
+    if missing:
+        raise ConfigurationError(f"weighting {name!r} needs parameter {missing[0]!r}.")
     return strategy_class(name)(classification, **params)
 
 

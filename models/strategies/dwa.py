@@ -35,7 +35,7 @@ class DynamicWeightAverage(LossWeighting):
         self.previous_losses = torch.stack([self.previous_losses[1], mean_losses.detach()])
         self.epochs_seen += 1
         if self.epochs_seen >= 2:
-            rate = self.previous_losses[1] / self.previous_losses[0]
+            rate = self.previous_losses[1] / self.previous_losses[0].clamp_min(1e-12)
             self.weights = self.n_tasks * torch.softmax(rate / self.temperature, dim=0)
 
     def effective_weights(self) -> Tensor:
