@@ -149,8 +149,11 @@ def train_one_epoch(
     tasks = problem.tasks
     combine = loss_combiner(model, strategy)
     order = torch.randperm(len(data), generator=generator, device=data.x.device)
-    totals = torch.zeros(len(tasks) + 1, device=data.x.device)
-    for batch in order.split(config.batch_size):
+    batches = order.split(config.batch_size)
+    # kept per step and reduced once per epoch: no bookkeeping ops (or GPU syncs) in the step
+    step_task_losses: list[Tensor] = []
+    step_losses: list[Tensor] = []
+    for batch in batches:
         optimizer.zero_grad(set_to_none=True)  # before combine: GradNorm sets its grads there
         outputs = model(data.x[batch])
         losses = torch.stack(
@@ -163,8 +166,11 @@ def train_one_epoch(
         loss.backward()
         optimizer.step()
         strategy.after_step()
-        totals += torch.cat([losses.detach(), loss.detach().view(1)]) * len(batch)
-    return totals / len(data)
+        step_task_losses.append(losses.detach())
+        step_losses.append(loss.detach())
+    sizes = torch.tensor([len(b) for b in batches], dtype=torch.float32, device=data.x.device)
+    per_step = torch.cat([torch.stack(step_task_losses), torch.stack(step_losses)[:, None]], 1)
+    return sizes @ per_step / len(data)
 
 
 def loss_combiner(model: MultiTaskNet, strategy: WeightingStrategy) -> Callable[[Tensor], Tensor]:

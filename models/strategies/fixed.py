@@ -41,3 +41,6 @@ class EqualWeights(FixedWeights):
 
     def __init__(self, classification: Sequence[bool]) -> None:
         super().__init__(classification, weights=[1.0] * len(classification))
+
+    def combine(self, losses: Tensor) -> Tensor:
+        return losses.sum()  # the multiply by ones costs ~10 us a step (bench/)
