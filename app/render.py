@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from rich import box
 from rich.console import Console
 from rich.progress import (
@@ -55,7 +57,8 @@ class StudyProgress:
             case PhaseStarted(phase="done"):
                 pass
             case PhaseStarted(phase=phase):
-                self.progress.console.log(f"phase: {phase}")
+                stamp = time.strftime("%H:%M:%S")
+                self.progress.console.print(f"[dim]{stamp}[/dim] phase: {phase}", highlight=False)
             case ArmStarted(arm=arm, done=done, budget=budget):
                 self._bar(arm, budget, done)
             case TrialFinished(arm=arm, done=done, budget=budget, best=best):

@@ -59,6 +59,23 @@ class Problem:
             self, train=self.train.to(device), val=self.val.to(device), test=self.test.to(device)
         )
 
+    def with_task_overrides(self, overrides: dict[str, dict[str, str]]) -> Problem:
+        """The same problem with some tasks' `loss` / `metric` replaced (e.g. L1 and MAE)."""
+        unknown = sorted(set(overrides) - set(self.task_names))
+        if unknown:
+            raise ConfigurationError(
+                f"problem {self.name!r} has no task {unknown[0]!r}; tasks are {self.task_names}."
+            )
+        tasks = tuple(
+            replace(
+                t,
+                loss=overrides.get(t.name, {}).get("loss", t.loss),
+                metric=overrides.get(t.name, {}).get("metric", t.metric),
+            )
+            for t in self.tasks
+        )
+        return replace(self, tasks=tasks)
+
 
 def split_dataset(
     x: Tensor,

@@ -57,10 +57,21 @@ class TrunkSpec(StrictModel):
         return TrunkConfig(self.type, tuple(self.hidden), tuple(self.channels), self.dropout)
 
 
+class TaskOverride(StrictModel):
+    loss: Literal["mse", "l1", "bce", "cross_entropy"] | None = None
+    metric: Literal["rmse", "mae", "accuracy", "f1"] | None = None
+
+    def fields(self) -> dict[str, str]:
+        return self.model_dump(exclude_none=True)
+
+
 class ProblemSpec(StrictModel):
     name: str = Field(description="a built-in problem ('digits', 'kendall-toy') or a plugin")
     params: dict[str, Any] = {}
     trunk: TrunkSpec | None = Field(default=None, description="default: the problem's own")
+    tasks: dict[str, TaskOverride] = Field(
+        default={}, description="per task name: another loss and/or metric"
+    )
 
     @field_validator("name")
     @classmethod
@@ -211,6 +222,12 @@ def check_against_models(spec: StudySpec) -> Problem:
         raise SpecError([(field, str(error))]) from error
     except TypeError as error:  # a parameter of the wrong type reached the builder
         raise SpecError([("problem.params", str(error))]) from error
+    try:
+        problem = problem.with_task_overrides(
+            {name: override.fields() for name, override in spec.problem.tasks.items()}
+        )
+    except ConfigurationError as error:
+        raise SpecError([("problem.tasks", str(error))]) from error
     issues: list[tuple[str, str]] = []
     trunk = spec.problem.trunk
     if trunk is not None and trunk.type == "cnn" and len(problem.input_shape) != 3:

@@ -9,6 +9,7 @@ import pytest
 
 from search import SpecError, load_spec, validate_spec
 from search.arms import build_arms
+from search.spec import check_against_models
 from tests.conftest import small_digits_spec
 
 
@@ -107,3 +108,27 @@ def test_missing_file_is_a_spec_error(tmp_path: Path) -> None:
 def test_fixed_weights_arm_needs_its_weights() -> None:
     issues = issues_of(small_digits_spec(strategies=["fixed"]))
     assert issues["strategies.0.params"] == "weighting 'fixed' needs parameter 'weights'."
+
+
+def test_task_loss_and_metric_can_be_overridden() -> None:
+    spec = validate_spec(
+        small_digits_spec(
+            problem={"name": "digits", "tasks": {"recon": {"loss": "l1", "metric": "mae"}}}
+        )
+    )
+    recon = check_against_models(spec).tasks[2]
+    assert (recon.name, recon.loss, recon.metric) == ("recon", "l1", "mae")
+    assert not recon.higher_is_better
+
+
+@pytest.mark.parametrize(
+    ("tasks", "reason"),
+    [
+        ({"recon": {"loss": "cross_entropy"}}, "must be one of ['l1', 'mse']"),
+        ({"digit": {"metric": "rmse"}}, "must be one of ['accuracy', 'f1']"),
+        ({"colour": {"metric": "mae"}}, "no task 'colour'"),
+    ],
+)
+def test_task_overrides_must_suit_the_task(tasks: dict, reason: str) -> None:
+    issues = issues_of(small_digits_spec(problem={"name": "digits", "tasks": tasks}))
+    assert reason in issues["problem.tasks"]
