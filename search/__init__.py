@@ -3,38 +3,65 @@
 It knows Optuna and the database, never HTTP.
 """
 
+from search.arms import EVALUATION, REFERENCE, TUNED, Arm, build_arms
 from search.comparison import Comparison, load_comparison
-from search.errors import SearchError, SpecError, StudyConflictError, StudyNotFoundError
+from search.errors import (
+    SearchError,
+    SpecError,
+    StudyCancelled,
+    StudyConflictError,
+    StudyNotFoundError,
+)
 from search.events import (
     ArmStarted,
+    EpochFinished,
     EvaluationRunFinished,
     Event,
     EventHandler,
     PhaseStarted,
     TrialFinished,
 )
-from search.runner import run_study
+from search.runner import (
+    prepare_study,
+    run_evaluation_phase,
+    run_reference_phase,
+    run_search_arm,
+    run_study,
+    study_context,
+)
 from search.spec import StudySpec, load_spec, validate_spec
 from search.storage import open_storage, optuna_study_name, storage_at
 
 __all__ = [
+    "EVALUATION",
+    "REFERENCE",
+    "TUNED",
+    "Arm",
     "ArmStarted",
     "Comparison",
+    "EpochFinished",
     "EvaluationRunFinished",
     "Event",
     "EventHandler",
     "PhaseStarted",
     "SearchError",
     "SpecError",
+    "StudyCancelled",
     "StudyConflictError",
     "StudyNotFoundError",
     "StudySpec",
     "TrialFinished",
+    "build_arms",
     "load_comparison",
     "load_spec",
     "open_storage",
     "optuna_study_name",
+    "prepare_study",
+    "run_evaluation_phase",
+    "run_reference_phase",
+    "run_search_arm",
     "run_study",
     "storage_at",
+    "study_context",
     "validate_spec",
 ]

@@ -3,7 +3,8 @@
 SearchError
 ├── SpecError: a study spec is invalid; `.issues` lists (field path, reason) pairs
 ├── StudyNotFoundError: no study of that name in the storage
-└── StudyConflictError: a study of that name exists with another spec
+├── StudyConflictError: a study of that name exists with another spec
+└── StudyCancelled: the study was cancelled while this process ran part of it
 """
 
 from __future__ import annotations
@@ -24,4 +25,8 @@ class StudyNotFoundError(SearchError, LookupError):
 
 
 class StudyConflictError(SearchError):
+    pass
+
+
+class StudyCancelled(SearchError):
     pass

@@ -13,9 +13,10 @@ from optuna.trial import TrialState
 
 from models import DivergedError, evaluate
 from search.arms import REFERENCE, Arm, Config, reference_config
-from search.events import EvaluationRunFinished, EventHandler
+from search.errors import StudyCancelled
+from search.events import EvaluationRunFinished
 from search.storage import optuna_study_name
-from search.trials import StudyContext, counts_toward_budget, train_config
+from search.trials import INTERRUPTED_ATTR, StudyContext, counts_toward_budget, train_config
 
 
 def evaluation_seeds(context: StudyContext) -> list[int]:
@@ -36,7 +37,6 @@ def run_final_evaluation(
     storage: optuna.storages.BaseStorage,
     evaluation: optuna.Study,
     arms: list[Arm],
-    on_event: EventHandler,
 ) -> None:
     """Reference seeds first (every arm's score is measured against their mean), then arms."""
     seeds = evaluation_seeds(context)
@@ -55,7 +55,7 @@ def run_final_evaluation(
         nonlocal done
         outcome = _evaluate_once(context, evaluation, arm, configs[arm.name], seed)
         done += 1
-        on_event(EvaluationRunFinished(arm.name, seed, outcome is None, done, total))
+        context.on_event(EvaluationRunFinished(arm.name, seed, outcome is None, done, total))
         return outcome
 
     reference_arm = Arm(REFERENCE, "equal")
@@ -86,11 +86,16 @@ def _evaluate_once(
     trial.set_user_attr("seed", seed)
     trial.set_user_attr("config", config.to_attrs())
     try:
-        result = train_config(context, arm, config, seed)
+        result = train_config(context, arm, config, ("evaluation", trial.number, seed))
     except DivergedError as error:
         trial.set_user_attr("error", str(error))
         evaluation.tell(trial, state=TrialState.FAIL)
         return None
+    except StudyCancelled as error:
+        trial.set_user_attr("error", str(error))
+        trial.set_user_attr(INTERRUPTED_ATTR, True)
+        evaluation.tell(trial, state=TrialState.FAIL)
+        raise
     _, test_metrics = evaluate(result.model, context.problem.tasks, context.problem.test)
     trial.set_user_attr("test_metrics", context.per_task(test_metrics))
     trial.set_user_attr("weights", context.per_task(result.final.weights))

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from models import EpochRecord
+
 Phase = Literal["reference", "search", "evaluation", "done"]
 
 
@@ -41,9 +43,26 @@ class EvaluationRunFinished:
     total: int
 
 
-Event = PhaseStarted | ArmStarted | TrialFinished | EvaluationRunFinished
+@dataclass(frozen=True)
+class EpochFinished:
+    """One epoch of one training run, as it happens (reference, search trial or evaluation)."""
+
+    arm: str
+    phase: Phase
+    trial: int  # the run's trial number in its Optuna study
+    seed: int
+    record: EpochRecord
+
+
+Event = PhaseStarted | ArmStarted | TrialFinished | EvaluationRunFinished | EpochFinished
 EventHandler = Callable[[Event], None]
+StopCheck = Callable[[], bool]
 
 
 def ignore(event: Event) -> None:
     """The default handler: nobody is watching."""
+
+
+def never() -> bool:
+    """The default stop check: nobody can cancel."""
+    return False

@@ -9,7 +9,7 @@ from __future__ import annotations
 import optuna
 from optuna.trial import FrozenTrial, TrialState
 
-from models import DivergedError, Problem
+from models import DivergedError
 from search.arms import (
     EVALUATION,
     REFERENCE,
@@ -22,7 +22,16 @@ from search.arms import (
 )
 from search.errors import StudyConflictError
 from search.evaluation import run_final_evaluation
-from search.events import ArmStarted, EventHandler, PhaseStarted, TrialFinished, ignore
+from search.events import (
+    ArmStarted,
+    EventHandler,
+    Phase,
+    PhaseStarted,
+    StopCheck,
+    TrialFinished,
+    ignore,
+    never,
+)
 from search.scores import Direction, Score
 from search.spec import StudySpec, check_against_models
 from search.storage import optuna_study_name, storage_at
@@ -96,31 +105,25 @@ def run_arm(
     storage: optuna.storages.BaseStorage,
     arm: Arm,
     reference: tuple[float, ...] | None,
-    fixed: Config | None,
-    on_event: EventHandler,
+    fixed: Config | None = None,
 ) -> optuna.Study:
     """Run what is left of an arm's trial budget; return its study."""
     study = open_arm_study(storage, context.spec, arm.name, context.score.direction)
     fail_interrupted_trials(storage, study)
-    on_event(ArmStarted(arm.name, finished_count(study), arm.trials))
+    context.on_event(ArmStarted(arm.name, finished_count(study), arm.trials))
 
     def announce(study: optuna.Study, trial: FrozenTrial) -> None:
-        on_event(
-            TrialFinished(
-                arm.name,
-                trial.number,
-                trial.state.name,
-                trial.value,
-                finished_count(study),
-                arm.trials,
-                best_value(study),
-            )
+        done, best = finished_count(study), best_value(study)
+        state, value = trial.state.name, trial.value
+        context.on_event(
+            TrialFinished(arm.name, trial.number, state, value, done, arm.trials, best)
         )
 
     remaining = arm.trials - finished_count(study)
     if remaining > 0:
+        phase: Phase = "reference" if arm.name == REFERENCE else "search"
         study.optimize(
-            make_objective(context, arm, reference, fixed),
+            make_objective(context, arm, phase, reference, fixed),
             n_trials=remaining,
             catch=(DivergedError,),
             callbacks=[announce],
@@ -128,49 +131,78 @@ def run_arm(
     return study
 
 
-def run_reference(
-    context: StudyContext, storage: optuna.storages.BaseStorage, on_event: EventHandler
-) -> tuple[float, ...]:
-    """Equal weights on the search seed: the validation metrics Δm is measured against."""
-    arm = Arm(REFERENCE, "equal")
-    study = run_arm(context, storage, arm, None, reference_config(context.spec), on_event)
-    completed = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
-    if not completed:
-        error = study.trials[-1].user_attrs.get("error", "unknown error")
-        raise DivergedError(f"the equal-weights reference run failed: {error}")
-    metrics = completed[0].user_attrs["val_metrics"]
-    return tuple(metrics[task] for task in context.tasks)
-
-
-def run_study(spec: StudySpec, storage_url: str, on_event: EventHandler = ignore) -> None:
-    """Run (or resume) every phase of a study; its results stay in the storage."""
+def study_context(
+    spec: StudySpec, on_event: EventHandler = ignore, should_stop: StopCheck = never
+) -> StudyContext:
     problem = check_against_models(spec)
-    with storage_at(storage_url) as storage:
-        _run_phases(spec, problem, storage, on_event)
+    return StudyContext(spec, problem, Score(spec.score, problem.tasks), on_event, should_stop)
 
 
-def _run_phases(
-    spec: StudySpec, problem: Problem, storage: optuna.storages.BaseStorage, on_event: EventHandler
-) -> None:
-    claim_name(storage, spec)
-    context = StudyContext(spec, problem, Score(spec.score, problem.tasks))
-    # the evaluation study holds the spec that `claim_name` checks: create it first
-    evaluation = open_arm_study(storage, spec, EVALUATION, context.score.direction)
+def prepare_study(context: StudyContext, storage: optuna.storages.BaseStorage) -> None:
+    """Claim the name and create the study that holds the spec; idempotent for the same spec."""
+    claim_name(storage, context.spec)
+    evaluation = open_arm_study(storage, context.spec, EVALUATION, context.score.direction)
     if TASKS_ATTR not in evaluation.user_attrs:
         evaluation.set_user_attr(
             TASKS_ATTR,
             [
                 {"name": t.name, "metric": t.metric, "higher_is_better": t.higher_is_better}
-                for t in problem.tasks
+                for t in context.problem.tasks
             ],
         )
-    on_event(PhaseStarted("reference"))
-    reference = run_reference(context, storage, on_event)
-    on_event(PhaseStarted("search"))
-    arms = build_arms(spec)
-    for arm in arms:
-        run_arm(context, storage, arm, reference, None, on_event)
-    on_event(PhaseStarted("evaluation"))
+
+
+def run_reference_phase(context: StudyContext, storage: optuna.storages.BaseStorage) -> None:
+    """Equal weights on the search seed: the validation metrics Δm is measured against."""
+    run_arm(context, storage, Arm(REFERENCE, "equal"), None, reference_config(context.spec))
+    reference_metrics(context, storage)  # raises if the reference could not be trained
+
+
+def reference_metrics(
+    context: StudyContext, storage: optuna.storages.BaseStorage
+) -> tuple[float, ...]:
+    study = optuna.load_study(
+        study_name=optuna_study_name(context.spec.name, REFERENCE), storage=storage
+    )
+    completed = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    if not completed:
+        errors = [t.user_attrs["error"] for t in study.trials if "error" in t.user_attrs]
+        reason = errors[-1] if errors else "it did not complete"
+        raise DivergedError(f"the equal-weights reference run failed: {reason}")
+    metrics = completed[0].user_attrs["val_metrics"]
+    return tuple(metrics[task] for task in context.tasks)
+
+
+def run_search_arm(
+    context: StudyContext, storage: optuna.storages.BaseStorage, arm_name: str
+) -> None:
+    arm = next(a for a in build_arms(context.spec) if a.name == arm_name)
+    run_arm(context, storage, arm, reference_metrics(context, storage))
+
+
+def run_evaluation_phase(context: StudyContext, storage: optuna.storages.BaseStorage) -> None:
+    evaluation = optuna.load_study(
+        study_name=optuna_study_name(context.spec.name, EVALUATION), storage=storage
+    )
     fail_interrupted_trials(storage, evaluation)
-    run_final_evaluation(context, storage, evaluation, arms, on_event)
-    on_event(PhaseStarted("done"))
+    run_final_evaluation(context, storage, evaluation, build_arms(context.spec))
+
+
+def run_study(
+    spec: StudySpec,
+    storage_url: str,
+    on_event: EventHandler = ignore,
+    should_stop: StopCheck = never,
+) -> None:
+    """Run (or resume) every phase of a study in this process; results stay in the storage."""
+    context = study_context(spec, on_event, should_stop)
+    with storage_at(storage_url) as storage:
+        prepare_study(context, storage)
+        on_event(PhaseStarted("reference"))
+        run_reference_phase(context, storage)
+        on_event(PhaseStarted("search"))
+        for arm in build_arms(spec):
+            run_search_arm(context, storage, arm.name)
+        on_event(PhaseStarted("evaluation"))
+        run_evaluation_phase(context, storage)
+        on_event(PhaseStarted("done"))

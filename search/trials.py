@@ -23,6 +23,8 @@ from models import (
     train,
 )
 from search.arms import Arm, Config, suggest_config
+from search.errors import StudyCancelled
+from search.events import EpochFinished, EventHandler, Phase, StopCheck, ignore, never
 from search.scores import Score
 from search.spec import StudySpec
 
@@ -44,6 +46,8 @@ class StudyContext:
     spec: StudySpec
     problem: Problem
     score: Score
+    on_event: EventHandler = ignore
+    should_stop: StopCheck = never  # checked after every epoch of every run
 
     @property
     def tasks(self) -> list[str]:
@@ -57,9 +61,19 @@ def train_config(
     context: StudyContext,
     arm: Arm,
     config: Config,
-    seed: int,
+    run: tuple[Phase, int, int],
     on_epoch: Callable[[EpochRecord], None] | None = None,
 ) -> TrainResult:
+    """Train one configuration; `run` is (phase, trial number, seed), for reports."""
+    phase, trial_number, seed = run
+
+    def each_epoch(record: EpochRecord) -> None:
+        context.on_event(EpochFinished(arm.name, phase, trial_number, seed, record))
+        if context.should_stop():
+            raise StudyCancelled(f"the study was cancelled during epoch {record.epoch}")
+        if on_epoch is not None:
+            on_epoch(record)
+
     spec = context.spec
     classification = [task.is_classification for task in context.problem.tasks]
     strategy = build_strategy(arm.strategy, classification, config.strategy_params)
@@ -72,7 +86,7 @@ def train_config(
         seed=seed,
     )
     trunk = spec.problem.trunk.to_config() if spec.problem.trunk else None
-    return train(context.problem, strategy, train_config, trunk, on_epoch)
+    return train(context.problem, strategy, train_config, trunk, each_epoch)
 
 
 def run_attrs(context: StudyContext, result: TrainResult) -> dict[str, Any]:
@@ -98,7 +112,11 @@ def run_attrs(context: StudyContext, result: TrainResult) -> dict[str, Any]:
 
 
 def make_objective(
-    context: StudyContext, arm: Arm, reference: tuple[float, ...] | None, fixed: Config | None
+    context: StudyContext,
+    arm: Arm,
+    phase: Phase,
+    reference: tuple[float, ...] | None,
+    fixed: Config | None,
 ) -> Callable[[optuna.Trial], float]:
     """The objective of an arm's study; `reference` is None only for the reference run itself."""
 
@@ -116,9 +134,14 @@ def make_objective(
                 raise optuna.TrialPruned(f"pruned after epoch {record.epoch}")
 
         try:
-            result = train_config(context, arm, config, context.spec.seed, report)
+            run = (phase, trial.number, context.spec.seed)
+            result = train_config(context, arm, config, run, report)
         except DivergedError as error:
             trial.set_user_attr("error", str(error))
+            raise
+        except StudyCancelled as error:
+            trial.set_user_attr("error", str(error))
+            trial.set_user_attr(INTERRUPTED_ATTR, True)
             raise
         for key, value in run_attrs(context, result).items():
             trial.set_user_attr(key, value)
