@@ -21,6 +21,13 @@ from search.events import (
     PhaseStarted,
     TrialFinished,
 )
+from search.progress import (
+    ArmProgress,
+    StudyProgress,
+    arm_trials,
+    delete_optuna_studies,
+    study_progress,
+)
 from search.runner import (
     prepare_study,
     run_evaluation_phase,
@@ -37,6 +44,7 @@ __all__ = [
     "REFERENCE",
     "TUNED",
     "Arm",
+    "ArmProgress",
     "ArmStarted",
     "Comparison",
     "EpochFinished",
@@ -49,9 +57,12 @@ __all__ = [
     "StudyCancelled",
     "StudyConflictError",
     "StudyNotFoundError",
+    "StudyProgress",
     "StudySpec",
     "TrialFinished",
+    "arm_trials",
     "build_arms",
+    "delete_optuna_studies",
     "load_comparison",
     "load_spec",
     "open_storage",
@@ -63,5 +74,6 @@ __all__ = [
     "run_study",
     "storage_at",
     "study_context",
+    "study_progress",
     "validate_spec",
 ]

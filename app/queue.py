@@ -1,0 +1,144 @@
+"""Work units: how a study's phases become claimable work, and how workers claim it.
+
+A study starts with one `reference` unit. When the last unit of a phase finishes, the phase
+advances: one `search` unit per arm, then one `evaluation` unit, then done. Claiming is atomic:
+PostgreSQL skips rows another transaction has locked (`FOR UPDATE SKIP LOCKED`); SQLite runs one
+writer at a time, and the `state = 'queued'` guard makes a lost race claim nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.tables import TERMINAL, StudyRow, WorkUnitRow, utcnow
+from search import EVALUATION, REFERENCE, StudySpec, build_arms
+
+NEXT_PHASE = {"reference": "search", "search": "evaluation", "evaluation": "done"}
+
+
+@dataclass(frozen=True)
+class Claim:
+    unit_id: int
+    study_id: int
+    kind: str
+    arm: str
+    spec: StudySpec
+
+
+def units_for(study_id: int, phase: str, spec: StudySpec) -> list[WorkUnitRow]:
+    if phase == "reference":
+        return [WorkUnitRow(study_id=study_id, kind="reference", arm=REFERENCE)]
+    if phase == "search":
+        return [
+            WorkUnitRow(study_id=study_id, kind="search", arm=a.name) for a in build_arms(spec)
+        ]
+    if phase == "evaluation":
+        return [WorkUnitRow(study_id=study_id, kind="evaluation", arm=EVALUATION)]
+    return []
+
+
+def enqueue_study(session: Session, study: StudyRow) -> None:
+    session.add_all(units_for(study.id, "reference", StudySpec.model_validate(study.spec)))
+
+
+def claim_next(db: Database, worker: str) -> Claim | None:
+    """Take the oldest queued unit of a study still in progress, or None if there is none."""
+    with db.session() as session:
+        candidate = (
+            select(WorkUnitRow.id)
+            .join(StudyRow, StudyRow.id == WorkUnitRow.study_id)
+            .where(WorkUnitRow.state == "queued", StudyRow.status.in_(("queued", "running")))
+            .order_by(WorkUnitRow.id)
+            .limit(1)
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            candidate = candidate.with_for_update(of=WorkUnitRow, skip_locked=True)
+        now = utcnow()
+        unit_id = session.execute(
+            update(WorkUnitRow)
+            .where(WorkUnitRow.id == candidate.scalar_subquery(), WorkUnitRow.state == "queued")
+            .values(
+                state="running",
+                worker=worker,
+                attempts=WorkUnitRow.attempts + 1,
+                claimed_at=now,
+                heartbeat_at=now,
+            )
+            .returning(WorkUnitRow.id)
+        ).scalar_one_or_none()
+        if unit_id is None:
+            return None
+        unit = session.get_one(WorkUnitRow, unit_id)
+        study = session.get_one(StudyRow, unit.study_id)
+        if study.status == "queued":
+            study.status = "running"
+        spec = StudySpec.model_validate(study.spec)
+        return Claim(unit.id, study.id, unit.kind, unit.arm, spec)
+
+
+def finish(db: Database, claim: Claim, state: str, error: str | None = None) -> None:
+    """Record a unit's end; the last unit of a phase advances the study (or ends it)."""
+    with db.session() as session:
+        session.execute(
+            update(WorkUnitRow)
+            .where(WorkUnitRow.id == claim.unit_id)
+            .values(state=state, finished_at=utcnow(), error=error)
+        )
+        study = session.get_one(StudyRow, claim.study_id)
+        if state == "failed" and study.status not in TERMINAL:
+            study.status, study.error = "failed", f"{claim.kind} {claim.arm}: {error}"
+            _cancel_queued(session, claim.study_id)
+    if state == "done":
+        advance(db, claim.study_id, claim.kind)
+
+
+def advance(db: Database, study_id: int, phase: str) -> None:
+    """Move the study past `phase` if none of its units is left; only one caller wins."""
+    with db.session() as session:
+        unfinished = session.scalar(
+            select(func.count())
+            .select_from(WorkUnitRow)
+            .where(WorkUnitRow.study_id == study_id, WorkUnitRow.kind == phase)
+            .where(WorkUnitRow.state != "done")
+        )
+        if unfinished:
+            return
+        following = NEXT_PHASE[phase]
+        won = session.execute(
+            update(StudyRow)
+            .where(StudyRow.id == study_id, StudyRow.phase == phase, StudyRow.status == "running")
+            .values(phase=following, status="done" if following == "done" else "running")
+            .returning(StudyRow.id)
+        ).scalar_one_or_none()
+        if won is not None:
+            spec = StudySpec.model_validate(session.get_one(StudyRow, study_id).spec)
+            session.add_all(units_for(study_id, following, spec))
+
+
+def _cancel_queued(session: Session, study_id: int) -> None:
+    session.execute(
+        update(WorkUnitRow)
+        .where(WorkUnitRow.study_id == study_id, WorkUnitRow.state == "queued")
+        .values(state="cancelled", finished_at=utcnow())
+    )
+
+
+def cancel(session: Session, study: StudyRow) -> None:
+    """No new unit starts; running ones see the status at their next epoch and stop."""
+    if study.status not in TERMINAL:
+        study.status = "cancelled"
+        _cancel_queued(session, study.id)
+
+
+def release(db: Database, claim: Claim) -> None:
+    """Give a unit back to the queue (its worker is shutting down); another will resume it."""
+    with db.session() as session:
+        session.execute(
+            update(WorkUnitRow)
+            .where(WorkUnitRow.id == claim.unit_id, WorkUnitRow.state == "running")
+            .values(state="queued", worker=None)
+        )

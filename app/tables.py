@@ -1,0 +1,117 @@
+"""Our tables, beside Optuna's in the same database (Optuna owns `studies`, `trials`, ...).
+
+A study row holds the spec and the lifecycle; work units are what workers claim (the reference
+run, one search arm, the final evaluation); epoch rows make training visible while it runs.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+STUDY_STATUSES = ("queued", "running", "done", "failed", "cancelled")
+UNIT_STATES = ("queued", "running", "done", "failed", "cancelled")
+TERMINAL = frozenset({"done", "failed", "cancelled"})
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        dict[str, Any]: JSON,
+        datetime: DateTime(timezone=True),
+    }
+
+
+class StudyRow(Base):
+    __tablename__ = "taskweights_studies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    spec: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    phase: Mapped[str] = mapped_column(String(16), default="reference")
+    error: Mapped[str | None] = mapped_column(Text)
+    idempotency_key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    request_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class WorkUnitRow(Base):
+    """One claimable piece of a study: `kind` reference | search | evaluation."""
+
+    __tablename__ = "taskweights_work_units"
+    __table_args__ = (UniqueConstraint("study_id", "kind", "arm"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(
+        ForeignKey("taskweights_studies.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    arm: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    worker: Mapped[str | None] = mapped_column(String(128))
+    claimed_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class EpochRow(Base):
+    """One epoch of one training run (search trial, reference or evaluation run)."""
+
+    __tablename__ = "taskweights_epochs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(
+        ForeignKey("taskweights_studies.id", ondelete="CASCADE"), index=True
+    )
+    arm: Mapped[str] = mapped_column(String(64))
+    phase: Mapped[str] = mapped_column(String(16))
+    trial: Mapped[int]
+    seed: Mapped[int]
+    epoch: Mapped[int]
+    train_loss: Mapped[dict[str, Any]]
+    val_loss: Mapped[dict[str, Any]]
+    val_metric: Mapped[dict[str, Any]]
+    weights: Mapped[dict[str, Any]]
+    sigmas: Mapped[dict[str, Any] | None]
+    seconds: Mapped[float]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WorkerRow(Base):
+    """A worker process, alive while its heartbeat is recent."""
+
+    __tablename__ = "taskweights_workers"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
+    unit_id: Mapped[int | None]

@@ -1,0 +1,175 @@
+"""A worker process: claims work units from the database and runs them, one at a time.
+
+Training never runs in the API's process. Any number of workers, on any number of machines,
+can share one database: claiming is atomic (see `app.queue`), and Optuna's own storage is what
+the trials of one arm share.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from dataclasses import replace
+
+import torch
+from sqlalchemy import delete, update
+
+from app.db import Database
+from app.queue import Claim, claim_next, finish, release
+from app.tables import EpochRow, StudyRow, WorkerRow, WorkUnitRow, utcnow
+from models import ModelsError
+from search import (
+    EpochFinished,
+    Event,
+    EventHandler,
+    SearchError,
+    StudyCancelled,
+    open_storage,
+    prepare_study,
+    run_evaluation_phase,
+    run_reference_phase,
+    run_search_arm,
+    study_context,
+)
+from search.events import StopCheck
+
+log = logging.getLogger("taskweights.worker")
+HEARTBEAT_SECONDS = 5.0
+STOP_CHECK_SECONDS = 1.0  # how often a running unit looks at its study's status
+
+
+class Worker:
+    def __init__(self, db: Database, threads: int = 1) -> None:
+        self.db = db
+        self.storage = open_storage(db.url)
+        self.id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.stopping = threading.Event()
+        self.current: Claim | None = None
+        torch.set_num_threads(threads)
+
+    def run(self, poll_seconds: float = 1.0, once: bool = False) -> None:
+        """Claim and run units until `stop()` (or, with `once`, until the queue is empty)."""
+        self._register()
+        beat = threading.Thread(target=self._heartbeat, daemon=True)
+        beat.start()
+        log.info("worker %s ready", self.id)
+        try:
+            while not self.stopping.is_set():
+                claim = claim_next(self.db, self.id)
+                if claim is None:
+                    if once:
+                        return
+                    self.stopping.wait(poll_seconds)
+                    continue
+                self._run_unit(claim)
+        finally:
+            self.stopping.set()
+            with self.db.session() as session:
+                session.execute(delete(WorkerRow).where(WorkerRow.id == self.id))
+            self.storage.engine.dispose()
+
+    def stop(self) -> None:
+        """Finish the current epoch, give the unit back to the queue, and exit."""
+        self.stopping.set()
+
+    def _run_unit(self, claim: Claim) -> None:
+        log.info("running %s %s of study %s", claim.kind, claim.arm, claim.spec.name)
+        self.current = claim
+        context = study_context(claim.spec)
+        context = replace(
+            context,
+            on_event=self._recorder(claim, context.tasks),
+            should_stop=self._stop_check(claim),
+        )
+        try:
+            if claim.kind == "reference":
+                prepare_study(context, self.storage)
+                run_reference_phase(context, self.storage)
+            elif claim.kind == "search":
+                run_search_arm(context, self.storage, claim.arm)
+            else:
+                run_evaluation_phase(context, self.storage)
+        except StudyCancelled:
+            if self.stopping.is_set():
+                release(self.db, claim)
+            else:
+                finish(self.db, claim, "cancelled")
+        except (ModelsError, SearchError) as error:
+            finish(self.db, claim, "failed", str(error))
+        except Exception as error:  # a bug: keep the worker alive, tell the user why
+            log.exception("unit %s failed", claim.unit_id)
+            finish(self.db, claim, "failed", f"internal error: {type(error).__name__}: {error}")
+        else:
+            finish(self.db, claim, "done")
+        finally:
+            self.current = None
+
+    def _recorder(self, claim: Claim, tasks: list[str]) -> EventHandler:
+        """Every epoch of every run becomes a row: progress is visible while training runs."""
+
+        def record(event: Event) -> None:
+            if not isinstance(event, EpochFinished):
+                return
+            r = event.record
+
+            def per_task(values: tuple[float, ...]) -> dict[str, float]:
+                return dict(zip(tasks, values, strict=True))
+
+            with self.db.session() as session:
+                session.add(
+                    EpochRow(
+                        study_id=claim.study_id,
+                        arm=event.arm,
+                        phase=event.phase,
+                        trial=event.trial,
+                        seed=event.seed,
+                        epoch=r.epoch,
+                        train_loss=per_task(r.train_loss),
+                        val_loss=per_task(r.val_loss),
+                        val_metric=per_task(r.val_metric),
+                        weights=per_task(r.weights),
+                        sigmas=None if r.sigmas is None else per_task(r.sigmas),
+                        seconds=r.seconds,
+                    )
+                )
+
+        return record
+
+    def _stop_check(self, claim: Claim) -> StopCheck:
+        last = {"at": 0.0, "stop": False}
+
+        def should_stop() -> bool:
+            if self.stopping.is_set():
+                return True
+            now = time.monotonic()
+            if now - last["at"] >= STOP_CHECK_SECONDS:
+                with self.db.session() as session:
+                    status = session.get_one(StudyRow, claim.study_id).status
+                last["at"], last["stop"] = now, status == "cancelled"
+            return bool(last["stop"])
+
+        return should_stop
+
+    def _register(self) -> None:
+        with self.db.session() as session:
+            session.add(WorkerRow(id=self.id, host=socket.gethostname(), pid=os.getpid()))
+
+    def _heartbeat(self) -> None:
+        while not self.stopping.wait(HEARTBEAT_SECONDS):
+            now, claim = utcnow(), self.current
+            with self.db.session() as session:
+                session.execute(
+                    update(WorkerRow)
+                    .where(WorkerRow.id == self.id)
+                    .values(heartbeat_at=now, unit_id=claim.unit_id if claim else None)
+                )
+                if claim is not None:
+                    session.execute(
+                        update(WorkUnitRow)
+                        .where(WorkUnitRow.id == claim.unit_id)
+                        .values(heartbeat_at=now)
+                    )

@@ -1,0 +1,60 @@
+"""Reading a study's state back from storage: progress per arm, trials, and deletion."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+
+import optuna
+
+from search.arms import EVALUATION, REFERENCE, build_arms
+from search.runner import best_value, finished_count
+from search.spec import StudySpec
+from search.storage import optuna_study_name
+
+
+@dataclass(frozen=True)
+class ArmProgress:
+    arm: str
+    done: int  # trials that used up budget
+    budget: int
+    best: float | None  # best validation score so far
+
+
+@dataclass(frozen=True)
+class StudyProgress:
+    arms: list[ArmProgress]
+    evaluation_done: int
+    evaluation_total: int
+
+
+def _load(storage: optuna.storages.BaseStorage, name: str, arm: str) -> optuna.Study | None:
+    try:
+        return optuna.load_study(study_name=optuna_study_name(name, arm), storage=storage)
+    except KeyError:  # not created yet
+        return None
+
+
+def study_progress(storage: optuna.storages.BaseStorage, spec: StudySpec) -> StudyProgress:
+    arms = []
+    for arm in build_arms(spec):
+        study = _load(storage, spec.name, arm.name)
+        done = finished_count(study) if study else 0
+        arms.append(ArmProgress(arm.name, done, arm.trials, best_value(study) if study else None))
+    evaluation = _load(storage, spec.name, EVALUATION)
+    total = (len(arms) + 1) * spec.evaluation.seeds
+    return StudyProgress(arms, finished_count(evaluation) if evaluation else 0, total)
+
+
+def arm_trials(
+    storage: optuna.storages.BaseStorage, name: str, arm: str
+) -> list[optuna.trial.FrozenTrial]:
+    study = _load(storage, name, arm)
+    return study.get_trials(deepcopy=False) if study else []
+
+
+def delete_optuna_studies(storage: optuna.storages.BaseStorage, spec: StudySpec) -> None:
+    """Remove every Optuna study of this study (reference, arms, evaluation)."""
+    for arm in [REFERENCE, *spec.arm_names, EVALUATION]:
+        with contextlib.suppress(KeyError):
+            optuna.delete_study(study_name=optuna_study_name(spec.name, arm), storage=storage)
