@@ -1,9 +1,14 @@
 """The `taskweights` command.
 
-    taskweights run SPEC [--db URL] [--json]      run (or resume) a study here, then compare
-    taskweights compare NAME [--db URL] [--json]  print a stored study's comparison again
+    taskweights run SPEC [--db URL] [--json]          run (or resume) a study on this machine
+    taskweights compare STUDY [--db URL | --url URL]  print a comparison again (name, or id)
+    taskweights serve [--host --port --db --workers]  the HTTP API and local workers
+    taskweights worker [--db URL]                     one worker (more machines: more workers)
+    taskweights db upgrade [--db URL]                 create or migrate the database
+    taskweights submit SPEC --url URL [--wait]        send a spec to a server
+    taskweights status ID --url URL                   a submitted study's progress
 
-Exit codes: 0 done, 1 the run failed, 2 bad input (a spec, a name, an argument).
+Exit codes: 0 done, 1 the run failed, 2 bad input (a spec, a name, an argument), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -12,14 +17,16 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-import optuna
+import httpx
 import torch
 from rich.console import Console
 
-from app.render import StudyProgress, print_comparison
+from app.client import ApiError, Client
+from app.render import StudyProgress, follow_events, print_comparison, print_status
 from app.settings import Settings
 from models import ModelsError
 from search import (
+    Comparison,
     SpecError,
     StudyConflictError,
     StudyNotFoundError,
@@ -38,18 +45,67 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
         description="Tune fixed multi-task loss weights, or learn them? Run both and compare.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="run (or resume) a study on this machine")
-    run.add_argument("spec", help="a study spec, YAML or JSON")
-    compare = commands.add_parser("compare", help="print a stored study's comparison")
-    compare.add_argument("name", help="the study's name (the spec's 'name')")
-    for command in (run, compare):
+
+    def db_option(command: argparse.ArgumentParser) -> None:
         command.add_argument(
             "--db",
             default=settings.db_url,
             help=f"SQLAlchemy URL of the storage (default: {settings.db_url})",
         )
-        command.add_argument("--json", action="store_true", help="print the comparison as JSON")
+
+    def server_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--url", help="a taskweights server, e.g. http://127.0.0.1:8000")
+        command.add_argument("--token", default=settings.token, help="the server's token")
+
+    run = commands.add_parser("run", help="run (or resume) a study on this machine")
+    run.add_argument("spec", help="a study spec, YAML or JSON")
+    db_option(run)
+    run.add_argument("--json", action="store_true", help="print the comparison as JSON")
+
+    compare = commands.add_parser("compare", help="print a stored study's comparison")
+    compare.add_argument("study", help="the study's name (with --db) or id (with --url)")
+    db_option(compare)
+    server_options(compare)
+    compare.add_argument("--json", action="store_true", help="print the comparison as JSON")
+
+    serve = commands.add_parser("serve", help="the HTTP API and local worker processes")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    db_option(serve)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=settings.workers,
+        help="local worker processes (default: one per core; 0: the API alone)",
+    )
+
+    worker = commands.add_parser("worker", help="claim and run work from the database")
+    db_option(worker)
+    worker.add_argument("--once", action="store_true", help="exit when the queue is empty")
+
+    database = commands.add_parser("db", help="database maintenance")
+    database.add_argument("action", choices=["upgrade"])
+    db_option(database)
+
+    submit = commands.add_parser("submit", help="send a study spec to a server")
+    submit.add_argument("spec", help="a study spec, YAML or JSON")
+    server_options(submit)
+    submit.add_argument("--wait", action="store_true", help="follow progress, then compare")
+    submit.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    submit.add_argument("--idempotency-key", help="resubmitting with the same key is safe")
+
+    status = commands.add_parser("status", help="a submitted study's progress")
+    status.add_argument("study", type=int, help="the study's id")
+    server_options(status)
     return parser
+
+
+def show(comparison: Comparison, as_json: bool, console: Console) -> int:
+    if as_json:
+        print(comparison.model_dump_json(indent=2))
+    else:
+        print_comparison(console, comparison)
+    return 0
 
 
 def command_run(args: argparse.Namespace, settings: Settings, console: Console) -> int:
@@ -57,37 +113,102 @@ def command_run(args: argparse.Namespace, settings: Settings, console: Console) 
     torch.set_num_threads(settings.threads)
     with StudyProgress(Console(stderr=True)) as progress:
         run_study(spec, args.db, progress)
-    return show_comparison(spec.name, args, console)
-
-
-def show_comparison(name: str, args: argparse.Namespace, console: Console) -> int:
     with storage_at(args.db) as storage:
-        comparison = load_comparison(storage, name)
-    if args.json:
-        print(comparison.model_dump_json(indent=2))
-    else:
-        print_comparison(console, comparison)
+        return show(load_comparison(storage, spec.name), args.json, console)
+
+
+def command_compare(args: argparse.Namespace, console: Console) -> int:
+    if args.url:
+        with Client(args.url, args.token) as client:
+            return show(client.comparison(study_id(args.study)), args.json, console)
+    with storage_at(args.db) as storage:
+        return show(load_comparison(storage, args.study), args.json, console)
+
+
+def command_submit(args: argparse.Namespace, console: Console) -> int:
+    spec = load_spec(args.spec)
+    with Client(need_url(args), args.token) as client:
+        study = client.submit(spec, args.idempotency_key)
+        errors = Console(stderr=True)
+        errors.print(f"study {study['id']} ({study['name']}): {study['status']}", highlight=False)
+        if not args.wait:
+            return 0
+        final = follow_events(client, study["id"], errors)
+        if final["status"] != "done":
+            errors.print(f"study {study['id']} ended {final['status']}: {final.get('error')}")
+            return RUN_FAILED
+        return show(client.comparison(study["id"]), args.json, console)
+
+
+def command_status(args: argparse.Namespace, console: Console) -> int:
+    with Client(need_url(args), args.token) as client:
+        print_status(console, client.study(args.study))
+    return 0
+
+
+def study_id(text: str) -> int:
+    if not text.isdigit():
+        raise UsageError(f"with --url, STUDY is the study's id (a number), not {text!r}")
+    return int(text)
+
+
+def need_url(args: argparse.Namespace) -> str:
+    if not args.url:
+        raise UsageError("--url is required: the address of a taskweights server")
+    return str(args.url)
+
+
+class UsageError(Exception):
+    pass
+
+
+def dispatch(args: argparse.Namespace, settings: Settings, console: Console) -> int:
+    from app import processes  # the server stack loads only for the commands that need it
+
+    processes.quiet_optuna()
+    match args.command:
+        case "run":
+            return command_run(args, settings, console)
+        case "compare":
+            return command_compare(args, console)
+        case "submit":
+            return command_submit(args, console)
+        case "status":
+            return command_status(args, console)
+        case "serve":
+            processes.serve(
+                settings.model_copy(update={"db_url": args.db}), args.host, args.port, args.workers
+            )
+        case "worker":
+            processes.run_worker(args.db, settings.threads, once=args.once)
+        case "db":
+            processes.upgrade_database(args.db)
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     args = build_parser(settings).parse_args(argv)
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
     console, errors = Console(), Console(stderr=True, soft_wrap=True)
     try:
-        if args.command == "run":
-            return command_run(args, settings, console)
-        return show_comparison(args.name, args, console)
+        return dispatch(args, settings, console)
     except SpecError as error:
         where = getattr(args, "spec", "the spec")
         errors.print(f"[red]error:[/red] invalid study spec {where}:", highlight=False)
         for field, reason in error.issues:
             errors.print(f"  {field}: {reason}", highlight=False, markup=False)
         return USAGE_ERROR
-    except (StudyConflictError, StudyNotFoundError) as error:
+    except (StudyConflictError, StudyNotFoundError, UsageError) as error:
         errors.print(f"[red]error:[/red] {error}", highlight=False)
         return USAGE_ERROR
+    except ApiError as error:
+        errors.print(f"[red]error:[/red] the server answered {error}", highlight=False)
+        for issue in error.body.get("errors", []) if isinstance(error.body, dict) else []:
+            errors.print(f"  {issue['field']}: {issue['reason']}", highlight=False, markup=False)
+        return USAGE_ERROR if 400 <= error.status < 500 else RUN_FAILED
+    except httpx.HTTPError as error:
+        errors.print(f"[red]error:[/red] talking to the server failed: {error}", highlight=False)
+        return RUN_FAILED
     except ModelsError as error:
         errors.print(f"[red]error:[/red] the study failed: {error}", highlight=False)
         return RUN_FAILED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from rich import box
 from rich.console import Console
@@ -66,7 +67,8 @@ class StudyProgress:
                 self.progress.update(self._bar(arm, budget), completed=done, detail=detail)
             case EvaluationRunFinished(done=done, total=total):
                 bar = self._bar("final evaluation", total)
-                self.progress.update(bar, completed=done, detail=f"{event.arm} seed {event.seed}")
+                detail = f"{event.arm} seed {event.seed}" if event.arm else ""
+                self.progress.update(bar, completed=done, detail=detail)
 
 
 def _pm(mean: float, std: float, digits: int = 3) -> str:
@@ -151,3 +153,39 @@ def print_comparison(console: Console, comparison: Comparison) -> None:
         if arm.error:
             console.print(f"[red]{arm.arm}[/red]: {arm.error}", highlight=False)
     console.print(f"[bold]Verdict:[/bold] {comparison.verdict.statement}", highlight=False)
+
+
+def print_status(console: Console, study: dict[str, Any]) -> None:
+    """A submitted study's status, phase and per-arm progress."""
+    console.print(
+        f"study {study['id']} [bold]{study['name']}[/bold]: {study['status']}, "
+        f"phase {study['phase']}",
+        highlight=False,
+    )
+    if study.get("error"):
+        console.print(f"[red]error:[/red] {study['error']}", highlight=False)
+    for arm in study["arms"]:
+        best = "" if arm["best"] is None else f"  best {arm['best']:+.3f}"
+        console.print(f"  {arm['arm']:<14} {arm['done']}/{arm['budget']} trials{best}")
+    evaluation = study["evaluation"]
+    console.print(f"  {'evaluation':<14} {evaluation['done']}/{evaluation['total']} runs")
+
+
+def follow_events(client: Any, study_id: int, console: Console) -> dict[str, Any]:
+    """Draw a submitted study's progress from its server-sent events; return the final state."""
+    final: dict[str, Any] = {}
+    with StudyProgress(console) as progress:
+        for event, data in client.events(study_id):
+            if event == "phase":
+                progress(PhaseStarted(phase=data["phase"]))
+            elif event == "trial":
+                progress(
+                    TrialFinished(
+                        data["arm"], -1, "", None, data["done"], data["budget"], data["best"]
+                    )
+                )
+            elif event == "evaluation" and data["total"]:
+                progress(EvaluationRunFinished("", 0, False, data["done"], data["total"]))
+            elif event == "done":
+                final = data
+    return final

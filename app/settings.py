@@ -10,3 +10,8 @@ class Settings(BaseSettings):
 
     db_url: str = "sqlite:///taskweights.db"  # one SQLAlchemy URL for Optuna's tables and ours
     threads: int = 1  # torch threads per training process: small models run best on one
+    workers: int | None = None  # local workers `serve` starts; None: one per core
+    token: str | None = None  # when set, mutating calls and the dashboard need it
+    max_trials: int = 500  # per arm
+    max_epochs: int = 1000
+    max_seeds: int = 20

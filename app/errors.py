@@ -1,0 +1,69 @@
+"""The API's errors and the one place every error becomes an HTTP status.
+
+ServiceError
+├── NotFound (404)
+├── Conflict (409): a name in use, a comparison asked for before the study is done
+└── IdempotencyMismatch (422): an Idempotency-Key reused with another body
+search.SpecError (422), search.StudyConflictError (409), search.StudyNotFoundError (404)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from search import SpecError, StudyConflictError, StudyNotFoundError
+from search.spec import field_issues
+
+
+class ServiceError(Exception):
+    status_code = 500
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+
+class NotFound(ServiceError):
+    status_code = 404
+
+
+class Conflict(ServiceError):
+    status_code = 409
+
+
+class IdempotencyMismatch(ServiceError):
+    status_code = 422
+
+
+def _spec_problem(issues: list[tuple[str, str]]) -> JSONResponse:
+    errors = [{"field": field, "reason": reason} for field, reason in issues]
+    return JSONResponse({"detail": "invalid study spec", "errors": errors}, status_code=422)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        # the same field paths and reasons as the CLI prints, without FastAPI's "body." prefix
+        issues = field_issues(error.errors())
+        return _spec_problem([(field.removeprefix("body."), reason) for field, reason in issues])
+
+    @app.exception_handler(SpecError)
+    async def invalid_spec(request: Request, error: SpecError) -> JSONResponse:
+        return _spec_problem(error.issues)
+
+    @app.exception_handler(ServiceError)
+    async def service_error(request: Request, error: ServiceError) -> JSONResponse:
+        return JSONResponse({"detail": error.detail, **error.extra}, status_code=error.status_code)
+
+    @app.exception_handler(StudyConflictError)
+    async def name_conflict(request: Request, error: StudyConflictError) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=409)
+
+    @app.exception_handler(StudyNotFoundError)
+    async def missing(request: Request, error: StudyNotFoundError) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=404)

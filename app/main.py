@@ -1,0 +1,66 @@
+"""The FastAPI application: `create_app(settings)` builds one (tests build theirs on a temp db).
+
+optuna-dashboard's front end wants `/dashboard`, `/api/...` and `/static/...` at the site root,
+so its WSGI app is mounted last, at `/`: it answers every path our routes do not own (and our
+API stays away from `/api` and `/static`).
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import optuna_dashboard
+from a2wsgi import WSGIMiddleware
+from fastapi import FastAPI
+
+from app.db import Database, upgrade_database
+from app.errors import install_error_handlers
+from app.routes import catalog, health, studies
+from app.settings import Settings
+from search import open_storage
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def require_basic_auth(app: WSGIApp, token: str) -> WSGIApp:
+    """Browsers can answer HTTP Basic: any user name, the token as password."""
+
+    def guarded(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        header = environ.get("HTTP_AUTHORIZATION", "")
+        if header.startswith("Basic "):
+            try:
+                _, _, password = base64.b64decode(header[6:]).decode().partition(":")
+            except (ValueError, UnicodeDecodeError):
+                password = ""
+            if secrets.compare_digest(password.encode(), token.encode()):
+                return app(environ, start_response)
+        start_response(
+            "401 Unauthorized",
+            [("WWW-Authenticate", 'Basic realm="taskweights"'), ("Content-Type", "text/plain")],
+        )
+        return [b"the dashboard needs the server's token as the password\n"]
+
+    return guarded
+
+
+def create_app(settings: Settings) -> FastAPI:
+    upgrade_database(settings.db_url)
+    app = FastAPI(
+        title="taskweights",
+        summary="Tune fixed multi-task loss weights, or learn them? Both, compared.",
+        version="0.1.0",
+    )
+    app.state.settings = settings
+    app.state.db = Database(settings.db_url)
+    app.state.storage = open_storage(settings.db_url)
+    install_error_handlers(app)
+    for module in (studies, catalog, health):
+        app.include_router(module.router)
+    dashboard: WSGIApp = optuna_dashboard.wsgi(app.state.storage)
+    if settings.token:
+        dashboard = require_basic_auth(dashboard, settings.token)
+    app.mount("/", WSGIMiddleware(dashboard))  # type: ignore[arg-type]
+    return app

@@ -1,0 +1,32 @@
+"""/health: is the database reachable, and are workers alive?"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Response, status
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.deps import ServicesDep
+from app.schemas import Health
+from app.tables import WorkerRow, utcnow
+from app.worker import HEARTBEAT_SECONDS
+
+router = APIRouter(tags=["health"])
+ALIVE_WITHIN = timedelta(seconds=3 * HEARTBEAT_SECONDS)
+
+
+@router.get("/health")
+def health(services: ServicesDep, response: Response) -> Health:
+    """200 when the database answers; `workers_alive` counts recent heartbeats."""
+    try:
+        alive = services.session.scalar(
+            select(func.count())
+            .select_from(WorkerRow)
+            .where(WorkerRow.heartbeat_at >= utcnow() - ALIVE_WITHIN)
+        )
+    except SQLAlchemyError:
+        response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+        return Health(status="degraded", database=False, workers_alive=0)
+    return Health(status="ok", database=True, workers_alive=alive or 0)

@@ -1,0 +1,124 @@
+"""/studies: submit a spec, follow its progress, read trials, sigmas and the comparison."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
+from fastapi.sse import EventSourceResponse
+
+from app import service
+from app.deps import ServicesDep, TokenRequired
+from app.events import event_stream
+from app.schemas import (
+    Problem,
+    SigmasPublic,
+    StudiesPublic,
+    StudyPublic,
+    TrialsPublic,
+    ValidationProblem,
+)
+from search import Comparison, StudySpec
+
+router = APIRouter(prefix="/studies", tags=["studies"])
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "no study with this id"}
+}
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=TokenRequired,
+    responses={
+        409: {"model": Problem, "description": "the name is taken"},
+        422: {"model": ValidationProblem, "description": "every bad field, and why"},
+    },
+)
+def create_study(
+    spec: StudySpec,
+    services: ServicesDep,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
+) -> StudyPublic:
+    """Queue a study; workers pick it up. The same Idempotency-Key and body return it again."""
+    study, replayed = service.create_study(services, spec, idempotency_key)
+    services.session.commit()
+    response.headers["Location"] = f"/studies/{study.id}"
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return service.to_public(services, study)
+
+
+@router.get("")
+def list_studies(
+    services: ServicesDep,
+    status: Literal["queued", "running", "done", "failed", "cancelled"] | None = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> StudiesPublic:
+    return service.list_studies(services, status, offset, limit)
+
+
+@router.get("/{study_id}", responses=NOT_FOUND)
+def get_study(study_id: int, services: ServicesDep) -> StudyPublic:
+    """Status, phase, and per arm the trials done against the budget and the best so far."""
+    return service.to_public(services, service.get_row(services.session, study_id))
+
+
+@router.get(
+    "/{study_id}/comparison",
+    responses={**NOT_FOUND, 409: {"model": Problem, "description": "not done yet"}},
+)
+def get_comparison(study_id: int, services: ServicesDep) -> Comparison:
+    """Best tuned weights against learned weights and sigmas, on held-out data."""
+    return service.comparison(services, study_id)
+
+
+@router.get("/{study_id}/trials", responses=NOT_FOUND)
+def list_trials(
+    study_id: int,
+    services: ServicesDep,
+    arm: str | None = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> TrialsPublic:
+    return service.trials(services, study_id, arm, offset, limit)
+
+
+@router.get("/{study_id}/sigmas", responses=NOT_FOUND)
+def get_sigmas(study_id: int, services: ServicesDep, arm: str | None = None) -> SigmasPublic:
+    """Effective weights (and uncertainty weighting's sigmas) per epoch, per run, per arm."""
+    return service.sigmas(services, study_id, arm)
+
+
+@router.post("/{study_id}/cancel", dependencies=TokenRequired, responses=NOT_FOUND)
+def cancel_study(study_id: int, services: ServicesDep) -> StudyPublic:
+    """No new work starts; running trials stop at their next epoch."""
+    study = service.cancel(services, study_id)
+    services.session.commit()
+    return service.to_public(services, study)
+
+
+@router.delete(
+    "/{study_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=TokenRequired,
+    responses={**NOT_FOUND, 409: {"model": Problem, "description": "still running"}},
+)
+def delete_study(study_id: int, services: ServicesDep) -> None:
+    """Remove the study's rows and its Optuna studies."""
+    service.delete_study(services, study_id)
+    services.session.commit()
+
+
+@router.get(
+    "/{study_id}/events",
+    response_class=StreamingResponse,
+    responses={**NOT_FOUND, 200: {"content": {"text/event-stream": {}}}},
+)
+def study_events(study_id: int, services: ServicesDep, request: Request) -> EventSourceResponse:
+    """Server-sent events: `phase`, `trial`, `evaluation`, and `done` (then the stream ends)."""
+    service.get_row(services.session, study_id)  # 404 before the stream starts
+    return EventSourceResponse(event_stream(request.app.state, study_id, request))

@@ -1,0 +1,120 @@
+"""What the API takes and returns (the request body of POST /studies is `search.StudySpec`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+StudyStatus = Literal["queued", "running", "done", "failed", "cancelled"]
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="dotted path of the bad field, e.g. tuned.trials")
+    reason: str
+
+
+class ValidationProblem(BaseModel):
+    detail: str
+    errors: list[FieldError]
+
+
+class Problem(BaseModel):
+    detail: str
+
+
+class ArmProgressPublic(BaseModel):
+    arm: str
+    done: int = Field(description="trials finished (completed, pruned or failed)")
+    budget: int
+    best: float | None = Field(description="best validation score so far")
+
+
+class EvaluationProgress(BaseModel):
+    done: int
+    total: int
+
+
+class StudyPublic(BaseModel):
+    id: int
+    name: str
+    status: StudyStatus
+    phase: str = Field(description="reference, search, evaluation or done")
+    error: str | None
+    created_at: datetime
+    updated_at: datetime
+    arms: list[ArmProgressPublic]
+    evaluation: EvaluationProgress
+    links: dict[str, str]
+
+
+class StudiesPublic(BaseModel):
+    data: list[StudyPublic]
+    count: int = Field(description="studies matching the filter, all pages together")
+
+
+class TrialPublic(BaseModel):
+    arm: str
+    number: int
+    state: str
+    params: dict[str, Any]
+    value: float | None
+    val_metrics: dict[str, float] | None
+    weights: dict[str, float] | None
+    sigmas: dict[str, float] | None
+    epochs: int
+    error: str | None
+    started_at: datetime | None
+    completed_at: datetime | None
+
+
+class TrialsPublic(BaseModel):
+    data: list[TrialPublic]
+    count: int
+
+
+class EpochWeights(BaseModel):
+    epoch: int
+    weights: dict[str, float]
+    sigmas: dict[str, float] | None
+
+
+class WeightSeries(BaseModel):
+    """One training run's effective weights (and sigmas) epoch by epoch."""
+
+    arm: str
+    phase: str
+    trial: int
+    seed: int
+    epochs: list[EpochWeights]
+
+
+class SigmasPublic(BaseModel):
+    study: str
+    data: list[WeightSeries]
+
+
+class ParameterInfo(BaseModel):
+    name: str
+    default: Any = Field(description="null when required")
+    required: bool
+
+
+class ProblemInfo(BaseModel):
+    name: str
+    description: str
+    params: list[ParameterInfo]
+
+
+class StrategyInfo(BaseModel):
+    name: str
+    level: Literal["loss", "gradient"]
+    description: str
+    params: list[ParameterInfo]
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    database: bool
+    workers_alive: int

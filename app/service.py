@@ -1,0 +1,230 @@
+"""What the routes do, written against a session and Optuna's storage (no HTTP in here)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import optuna
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from app import queue
+from app.errors import Conflict, IdempotencyMismatch, NotFound
+from app.schemas import (
+    ArmProgressPublic,
+    EpochWeights,
+    EvaluationProgress,
+    SigmasPublic,
+    StudiesPublic,
+    StudyPublic,
+    TrialPublic,
+    TrialsPublic,
+    WeightSeries,
+)
+from app.settings import Settings
+from app.tables import TERMINAL, EpochRow, StudyRow, WorkUnitRow
+from search import (
+    Comparison,
+    SpecError,
+    StudySpec,
+    arm_trials,
+    delete_optuna_studies,
+    load_comparison,
+    prepare_study,
+    study_context,
+    study_progress,
+)
+
+
+@dataclass(frozen=True)
+class Services:
+    """What every request needs: a session, Optuna's storage, the settings."""
+
+    session: Session
+    storage: optuna.storages.BaseStorage
+    settings: Settings
+
+
+def check_limits(spec: StudySpec, settings: Settings) -> None:
+    limits = [
+        ("tuned.trials", spec.tuned.trials, settings.max_trials),
+        ("training.epochs", spec.training.epochs, settings.max_epochs),
+        ("evaluation.seeds", spec.evaluation.seeds, settings.max_seeds),
+    ]
+    issues = [
+        (field, f"{value} exceeds this server's limit of {limit}")
+        for field, value, limit in limits
+        if value > limit
+    ]
+    if issues:
+        raise SpecError(issues)
+
+
+def request_hash(spec: StudySpec) -> str:
+    return hashlib.sha256(spec.canonical_json().encode()).hexdigest()
+
+
+def create_study(
+    services: Services, spec: StudySpec, idempotency_key: str | None
+) -> tuple[StudyRow, bool]:
+    """The new study (queued), or the one this Idempotency-Key made before; and whether so."""
+    session, digest = services.session, request_hash(spec)
+    if idempotency_key is not None:
+        earlier = session.scalar(
+            select(StudyRow).where(StudyRow.idempotency_key == idempotency_key)
+        )
+        if earlier is not None:
+            if earlier.request_hash != digest:
+                raise IdempotencyMismatch(
+                    "this Idempotency-Key was used with another request body"
+                )
+            return earlier, True
+    check_limits(spec, services.settings)
+    if session.scalar(select(StudyRow.id).where(StudyRow.name == spec.name)) is not None:
+        raise Conflict(f"a study named {spec.name!r} already exists")
+    prepare_study(study_context(spec), services.storage)  # its Optuna studies, for the dashboard
+    study = StudyRow(
+        name=spec.name,
+        spec=spec.model_dump(mode="json"),
+        idempotency_key=idempotency_key,
+        request_hash=digest,
+    )
+    session.add(study)
+    session.flush()
+    queue.enqueue_study(session, study)
+    return study, False
+
+
+def get_row(session: Session, study_id: int) -> StudyRow:
+    study = session.get(StudyRow, study_id)
+    if study is None:
+        raise NotFound(f"no study with id {study_id}")
+    return study
+
+
+def links(study: StudyRow) -> dict[str, str]:
+    base = f"/studies/{study.id}"
+    return {
+        "self": base,
+        "comparison": f"{base}/comparison",
+        "trials": f"{base}/trials",
+        "sigmas": f"{base}/sigmas",
+        "events": f"{base}/events",
+        "cancel": f"{base}/cancel",
+        "dashboard": "/dashboard",
+    }
+
+
+def to_public(services: Services, study: StudyRow) -> StudyPublic:
+    spec = StudySpec.model_validate(study.spec)
+    progress = study_progress(services.storage, spec)
+    return StudyPublic(
+        id=study.id,
+        name=study.name,
+        status=study.status,  # type: ignore[arg-type]
+        phase=study.phase,
+        error=study.error,
+        created_at=study.created_at,
+        updated_at=study.updated_at,
+        arms=[
+            ArmProgressPublic(arm=a.arm, done=a.done, budget=a.budget, best=a.best)
+            for a in progress.arms
+        ],
+        evaluation=EvaluationProgress(
+            done=progress.evaluation_done, total=progress.evaluation_total
+        ),
+        links=links(study),
+    )
+
+
+def list_studies(services: Services, status: str | None, offset: int, limit: int) -> StudiesPublic:
+    query = select(StudyRow)
+    if status is not None:
+        query = query.where(StudyRow.status == status)
+    count = services.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = services.session.scalars(query.order_by(StudyRow.id).offset(offset).limit(limit))
+    return StudiesPublic(data=[to_public(services, row) for row in rows], count=count)
+
+
+def comparison(services: Services, study_id: int) -> Comparison:
+    study = get_row(services.session, study_id)
+    if study.status != "done":
+        raise Conflict(
+            f"study {study.name!r} is {study.status}; the comparison exists once it is done",
+            status=study.status,
+            phase=study.phase,
+            progress=to_public(services, study).model_dump(
+                mode="json", include={"arms", "evaluation"}
+            ),
+        )
+    return load_comparison(services.storage, study.name)
+
+
+def trials(
+    services: Services, study_id: int, arm: str | None, offset: int, limit: int
+) -> TrialsPublic:
+    study = get_row(services.session, study_id)
+    spec = StudySpec.model_validate(study.spec)
+    arms = spec.arm_names if arm is None else [arm]
+    if arm is not None and arm not in spec.arm_names:
+        raise NotFound(f"study {study.name!r} has no arm {arm!r}; arms: {spec.arm_names}")
+    every = [(name, t) for name in arms for t in arm_trials(services.storage, study.name, name)]
+    page = every[offset : offset + limit]
+    return TrialsPublic(data=[_trial(name, t) for name, t in page], count=len(every))
+
+
+def _trial(arm: str, trial: optuna.trial.FrozenTrial) -> TrialPublic:
+    attrs = trial.user_attrs
+    return TrialPublic(
+        arm=arm,
+        number=trial.number,
+        state=trial.state.name,
+        params=trial.params,
+        value=trial.value if trial.state == optuna.trial.TrialState.COMPLETE else None,
+        val_metrics=attrs.get("val_metrics"),
+        weights=attrs.get("weights"),
+        sigmas=attrs.get("sigmas"),
+        epochs=attrs.get("epochs", len(trial.intermediate_values)),
+        error=attrs.get("error"),
+        started_at=trial.datetime_start,
+        completed_at=trial.datetime_complete,
+    )
+
+
+def sigmas(services: Services, study_id: int, arm: str | None) -> SigmasPublic:
+    study = get_row(services.session, study_id)
+    query = select(EpochRow).where(EpochRow.study_id == study_id)
+    if arm is not None:
+        query = query.where(EpochRow.arm == arm)
+    rows = services.session.scalars(
+        query.order_by(EpochRow.phase, EpochRow.arm, EpochRow.trial, EpochRow.epoch)
+    )
+    series: dict[tuple[str, str, int], WeightSeries] = {}
+    for row in rows:
+        key = (row.phase, row.arm, row.trial)
+        if key not in series:
+            series[key] = WeightSeries(
+                arm=row.arm, phase=row.phase, trial=row.trial, seed=row.seed, epochs=[]
+            )
+        series[key].epochs.append(
+            EpochWeights(epoch=row.epoch, weights=row.weights, sigmas=row.sigmas)
+        )
+    return SigmasPublic(study=study.name, data=list(series.values()))
+
+
+def cancel(services: Services, study_id: int) -> StudyRow:
+    study = get_row(services.session, study_id)
+    queue.cancel(services.session, study)
+    return study
+
+
+def delete_study(services: Services, study_id: int) -> None:
+    """Our rows and the study's Optuna studies; a running study is cancelled first."""
+    study = get_row(services.session, study_id)
+    if study.status not in TERMINAL:
+        raise Conflict(f"study {study.name!r} is {study.status}: cancel it before deleting it")
+    for table in (EpochRow, WorkUnitRow):
+        services.session.execute(delete(table).where(table.study_id == study_id))
+    services.session.delete(study)
+    delete_optuna_studies(services.storage, StudySpec.model_validate(study.spec))
