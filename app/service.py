@@ -220,11 +220,15 @@ def cancel(services: Services, study_id: int) -> StudyRow:
 
 
 def delete_study(services: Services, study_id: int) -> None:
-    """Our rows and the study's Optuna studies; a running study is cancelled first."""
+    """The study's Optuna studies, then our rows (a running study must be cancelled first).
+
+    Optuna writes through its own connection: it goes first, before this session holds
+    SQLite's write lock.
+    """
     study = get_row(services.session, study_id)
     if study.status not in TERMINAL:
         raise Conflict(f"study {study.name!r} is {study.status}: cancel it before deleting it")
+    delete_optuna_studies(services.storage, StudySpec.model_validate(study.spec))
     for table in (EpochRow, WorkUnitRow):
         services.session.execute(delete(table).where(table.study_id == study_id))
     services.session.delete(study)
-    delete_optuna_studies(services.storage, StudySpec.model_validate(study.spec))
