@@ -1,0 +1,121 @@
+"""Our tables and the work queue, on every storage backend."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, select, text
+
+from app.db import VERSION_TABLE, Database, upgrade_database
+from app.queue import claim_next, enqueue_study, finish
+from app.tables import Base, StudyRow, WorkUnitRow
+from search import validate_spec
+from tests.conftest import small_digits_spec
+
+
+@pytest.fixture
+def db(storage_url: str):
+    upgrade_database(storage_url)
+    database = Database(storage_url)
+    yield database
+    database.dispose()
+
+
+def add_study(db: Database, name: str, **overrides) -> int:
+    spec = validate_spec(small_digits_spec(name, **overrides))
+    with db.session() as session:
+        study = StudyRow(name=name, spec=spec.model_dump(mode="json"))
+        session.add(study)
+        session.flush()
+        enqueue_study(session, study)
+        return study.id
+
+
+def test_migrations_are_idempotent_and_keep_their_own_version_table(
+    db: Database, storage_url: str
+) -> None:
+    upgrade_database(storage_url)  # a second start changes nothing
+    tables = set(inspect(db.engine).get_table_names())
+    assert {
+        "taskweights_studies",
+        "taskweights_work_units",
+        "taskweights_epochs",
+        "taskweights_workers",
+        "taskweights_alembic_version",
+    } <= tables
+    assert {"studies", "trials", "alembic_version"} <= tables  # Optuna's, untouched
+    with db.engine.connect() as connection:
+        ours = connection.execute(text("SELECT version_num FROM taskweights_alembic_version"))
+        optunas = connection.execute(text("SELECT version_num FROM alembic_version"))
+        assert [row[0] for row in ours] == ["0001"]
+        assert [row[0] for row in optunas] != ["0001"]
+
+
+def test_phases_advance_unit_by_unit(db: Database) -> None:
+    study_id = add_study(db, "phases", strategies=["uncertainty", "dwa"])
+    claimed = claim_next(db, "w1")
+    assert claimed is not None and (claimed.kind, claimed.arm) == ("reference", "reference")
+    assert claim_next(db, "w2") is None  # the search waits for the reference
+    finish(db, claimed, "done")
+    search = [claim_next(db, f"w{i}") for i in range(3)]
+    assert sorted(c.arm for c in search if c) == ["dwa", "tuned", "uncertainty"]
+    for claim in search[:-1]:
+        assert claim is not None
+        finish(db, claim, "done")
+    assert claim_next(db, "w9") is None  # one search unit still running
+    assert search[-1] is not None
+    finish(db, search[-1], "done")
+    evaluation = claim_next(db, "w1")
+    assert evaluation is not None and evaluation.kind == "evaluation"
+    finish(db, evaluation, "done")
+    with db.session() as session:
+        study = session.get_one(StudyRow, study_id)
+        assert (study.status, study.phase) == ("done", "done")
+
+
+def test_a_failed_unit_fails_the_study_and_drops_its_queue(db: Database) -> None:
+    study_id = add_study(db, "fails")
+    claim = claim_next(db, "w1")
+    assert claim is not None
+    finish(db, claim, "failed", "training diverged")
+    with db.session() as session:
+        study = session.get_one(StudyRow, study_id)
+        assert study.status == "failed"
+        assert study.error == "reference reference: training diverged"
+    assert claim_next(db, "w1") is None
+
+
+def test_concurrent_claims_never_share_a_unit(db: Database) -> None:
+    for i in range(12):
+        add_study(db, f"race{i}")
+    claims: list[int] = []
+    lock = threading.Lock()
+
+    def worker(name: str) -> None:
+        while (claim := claim_next(db, name)) is not None:
+            with lock:
+                claims.append(claim.unit_id)
+
+    threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(claims) == sorted(set(claims))
+    assert len(claims) == 12
+    with db.session() as session:
+        states = session.scalars(select(WorkUnitRow.state)).all()
+        assert set(states) == {"running"}
+
+
+def test_the_migrations_match_the_tables(db: Database) -> None:
+    """A change to app/tables.py without its Alembic migration fails here."""
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
+        differences = [
+            d for d in compare_metadata(context, Base.metadata) if "taskweights" in str(d)
+        ]
+    assert differences == []
