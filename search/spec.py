@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -252,14 +253,17 @@ def check_against_models(spec: StudySpec) -> Problem:
     return problem
 
 
+def field_issues(errors: Sequence[Any]) -> list[tuple[str, str]]:
+    """(field path, reason) pairs from pydantic's error list."""
+    return [(_field_path(e["loc"]), _reason(e)) for e in errors]
+
+
 def validate_spec(data: Any) -> StudySpec:
     """A `StudySpec` from plain data, or `SpecError` listing every bad field and why."""
     try:
         spec = StudySpec.model_validate(data)
     except ValidationError as error:
-        raise SpecError(
-            [(_field_path(e["loc"]), _reason(e)) for e in error.errors(include_url=False)]
-        ) from None
+        raise SpecError(field_issues(error.errors(include_url=False))) from None
     check_against_models(spec)
     return spec
 
