@@ -180,7 +180,7 @@ def dispatch(args: argparse.Namespace, settings: Settings, console: Console) -> 
                 settings.model_copy(update={"db_url": args.db}), args.host, args.port, args.workers
             )
         case "worker":
-            processes.run_worker(args.db, settings.threads, once=args.once)
+            processes.run_worker(settings.model_copy(update={"db_url": args.db}), once=args.once)
         case "db":
             processes.upgrade_database(args.db)
     return 0

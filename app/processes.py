@@ -20,11 +20,16 @@ log = logging.getLogger("taskweights")
 WORKER_EXIT_SECONDS = 30
 
 
-def run_worker(url: str, threads: int, once: bool = False) -> None:
+def run_worker(settings: Settings, once: bool = False) -> None:
     """One worker in this process; SIGTERM or Ctrl-C ends it after the current epoch."""
     log_to_stderr()
-    upgrade_database(url)
-    worker = Worker(Database(url), threads=threads)
+    upgrade_database(settings.db_url)
+    worker = Worker(
+        Database(settings.db_url),
+        threads=settings.threads,
+        heartbeat_seconds=settings.heartbeat_seconds,
+        grace_seconds=settings.grace_seconds,
+    )
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: worker.stop())
     worker.run(once=once)

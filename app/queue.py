@@ -9,6 +9,7 @@ writer at a time, and the `state = 'queued'` guard makes a lost race claim nothi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -18,6 +19,8 @@ from app.tables import TERMINAL, StudyRow, WorkUnitRow, utcnow
 from search import EVALUATION, REFERENCE, StudySpec, build_arms
 
 NEXT_PHASE = {"reference": "search", "search": "evaluation", "evaluation": "done"}
+MAX_SLOTS = 8  # workers that can share one arm's trials
+MAX_ATTEMPTS = 5  # a unit whose workers keep dying fails its study
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,9 @@ def units_for(study_id: int, phase: str, spec: StudySpec) -> list[WorkUnitRow]:
         return [WorkUnitRow(study_id=study_id, kind="reference", arm=REFERENCE)]
     if phase == "search":
         return [
-            WorkUnitRow(study_id=study_id, kind="search", arm=a.name) for a in build_arms(spec)
+            WorkUnitRow(study_id=study_id, kind="search", arm=arm.name, slot=slot)
+            for arm in build_arms(spec)
+            for slot in range(min(arm.trials, MAX_SLOTS))
         ]
     if phase == "evaluation":
         return [WorkUnitRow(study_id=study_id, kind="evaluation", arm=EVALUATION)]
@@ -45,8 +50,30 @@ def enqueue_study(session: Session, study: StudyRow) -> None:
     session.add_all(units_for(study.id, "reference", StudySpec.model_validate(study.spec)))
 
 
-def claim_next(db: Database, worker: str) -> Claim | None:
+def reap(session: Session, grace_seconds: float) -> None:
+    """Units whose worker stopped beating go back to the queue (or fail, after many tries)."""
+    stale = (
+        WorkUnitRow.state == "running",
+        WorkUnitRow.heartbeat_at < utcnow() - timedelta(seconds=grace_seconds),
+    )
+    doomed = session.scalars(
+        update(WorkUnitRow)
+        .where(*stale, WorkUnitRow.attempts >= MAX_ATTEMPTS)
+        .values(state="failed", error="its workers kept dying", finished_at=utcnow())
+        .returning(WorkUnitRow.study_id)
+    ).all()
+    for study_id in set(doomed):
+        study = session.get_one(StudyRow, study_id)
+        if study.status not in TERMINAL:
+            study.status, study.error = "failed", "a work unit's workers kept dying"
+            _cancel_queued(session, study_id)
+    session.execute(update(WorkUnitRow).where(*stale).values(state="queued", worker=None))
+
+
+def claim_next(db: Database, worker: str, grace_seconds: float = 30.0) -> Claim | None:
     """Take the oldest queued unit of a study still in progress, or None if there is none."""
+    with db.session() as session:
+        reap(session, grace_seconds)
     with db.session() as session:
         candidate = (
             select(WorkUnitRow.id)

@@ -42,7 +42,7 @@ class Services:
     """What every request needs: a session, Optuna's storage, the settings."""
 
     session: Session
-    storage: optuna.storages.BaseStorage
+    storage: optuna.storages.RDBStorage
     settings: Settings
 
 

@@ -15,3 +15,5 @@ class Settings(BaseSettings):
     max_trials: int = 500  # per arm
     max_epochs: int = 1000
     max_seeds: int = 20
+    heartbeat_seconds: int = 5  # workers and their trials beat this often
+    grace_seconds: int = 30  # silent this long: the worker is gone; its work is taken over

@@ -75,10 +75,15 @@ class StudyRow(Base):
 
 
 class WorkUnitRow(Base):
-    """One claimable piece of a study: `kind` reference | search | evaluation."""
+    """One claimable piece of a study: `kind` reference | search | evaluation.
+
+    A search arm has several slots, so several workers can share its trial budget.
+    """
 
     __tablename__ = "taskweights_work_units"
-    __table_args__ = (UniqueConstraint("study_id", "kind", "arm"),)
+    __table_args__ = (
+        UniqueConstraint("study_id", "kind", "arm", "slot", name="uq_taskweights_work_units_slot"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     study_id: Mapped[int] = mapped_column(
@@ -86,6 +91,7 @@ class WorkUnitRow(Base):
     )
     kind: Mapped[str] = mapped_column(String(16))
     arm: Mapped[str] = mapped_column(String(64))
+    slot: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     state: Mapped[str] = mapped_column(String(16), default="queued", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     worker: Mapped[str | None] = mapped_column(String(128))

@@ -38,14 +38,16 @@ from search import (
 from search.events import StopCheck
 
 log = logging.getLogger("taskweights.worker")
-HEARTBEAT_SECONDS = 5.0
 STOP_CHECK_SECONDS = 1.0  # how often a running unit looks at its study's status
 
 
 class Worker:
-    def __init__(self, db: Database, threads: int = 1) -> None:
+    def __init__(
+        self, db: Database, threads: int = 1, heartbeat_seconds: int = 5, grace_seconds: int = 30
+    ) -> None:
         self.db = db
-        self.storage = open_storage(db.url)
+        self.heartbeat_seconds, self.grace_seconds = heartbeat_seconds, grace_seconds
+        self.storage = open_storage(db.url, heartbeat_seconds, grace_seconds)
         self.id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.stopping = threading.Event()
         self.current: Claim | None = None
@@ -59,7 +61,7 @@ class Worker:
         log.info("worker %s ready", self.id)
         try:
             while not self.stopping.is_set():
-                claim = claim_next(self.db, self.id)
+                claim = claim_next(self.db, self.id, self.grace_seconds)
                 if claim is None:
                     if once:
                         return
@@ -159,7 +161,7 @@ class Worker:
             session.add(WorkerRow(id=self.id, host=socket.gethostname(), pid=os.getpid()))
 
     def _heartbeat(self) -> None:
-        while not self.stopping.wait(HEARTBEAT_SECONDS):
+        while not self.stopping.wait(self.heartbeat_seconds):
             now, claim = utcnow(), self.current
             with self.db.session() as session:
                 session.execute(

@@ -13,6 +13,7 @@ from optuna.trial import TrialState
 
 from models import DivergedError, evaluate
 from search.arms import REFERENCE, Arm, Config, reference_config
+from search.concurrency import trial_heartbeat
 from search.errors import StudyCancelled
 from search.events import EvaluationRunFinished
 from search.storage import optuna_study_name
@@ -53,7 +54,7 @@ def run_final_evaluation(
 
     def run(arm: Arm, seed: int) -> tuple[int, tuple[float, ...]] | None:
         nonlocal done
-        outcome = _evaluate_once(context, evaluation, arm, configs[arm.name], seed)
+        outcome = _evaluate_once(context, storage, evaluation, arm, configs[arm.name], seed)
         done += 1
         context.on_event(EvaluationRunFinished(arm.name, seed, outcome is None, done, total))
         return outcome
@@ -78,7 +79,12 @@ def run_final_evaluation(
 
 
 def _evaluate_once(
-    context: StudyContext, evaluation: optuna.Study, arm: Arm, config: Config, seed: int
+    context: StudyContext,
+    storage: optuna.storages.BaseStorage,
+    evaluation: optuna.Study,
+    arm: Arm,
+    config: Config,
+    seed: int,
 ) -> tuple[int, tuple[float, ...]] | None:
     """Train and test one (arm, seed); the trial is left for the caller to tell, or failed."""
     trial = evaluation.ask()
@@ -86,7 +92,8 @@ def _evaluate_once(
     trial.set_user_attr("seed", seed)
     trial.set_user_attr("config", config.to_attrs())
     try:
-        result = train_config(context, arm, config, ("evaluation", trial.number, seed))
+        with trial_heartbeat(storage, evaluation, trial.number):
+            result = train_config(context, arm, config, ("evaluation", trial.number, seed))
     except DivergedError as error:
         trial.set_user_attr("error", str(error))
         evaluation.tell(trial, state=TrialState.FAIL)

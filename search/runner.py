@@ -6,6 +6,10 @@ kept, and a rerun with the same spec only does what is missing.
 
 from __future__ import annotations
 
+import contextlib
+import warnings
+from collections.abc import Callable
+
 import optuna
 from optuna.trial import FrozenTrial, TrialState
 
@@ -20,6 +24,7 @@ from search.arms import (
     build_sampler,
     reference_config,
 )
+from search.concurrency import arm_lock, trial_heartbeat
 from search.errors import StudyConflictError
 from search.evaluation import run_final_evaluation
 from search.events import (
@@ -37,6 +42,7 @@ from search.spec import StudySpec, check_against_models
 from search.storage import optuna_study_name, storage_at
 from search.trials import INTERRUPTED_ATTR, StudyContext, counts_toward_budget, make_objective
 
+OPEN = (TrialState.RUNNING, TrialState.WAITING)  # reserved: they will use up budget
 SPEC_ATTR = "taskweights_spec"
 ARM_ATTR = "taskweights_arm"
 TASKS_ATTR = "taskweights_tasks"
@@ -100,33 +106,75 @@ def best_value(study: optuna.Study) -> float | None:
         return None
 
 
+def reserve_trial(
+    storage: optuna.storages.RDBStorage, study: optuna.Study, arm: Arm
+) -> optuna.Trial | None:
+    """The arm's next trial, or None once finished, running and waiting trials fill its budget.
+
+    Under the arm's lock no two processes count at once, so the budget is met exactly; a
+    waiting trial (the retry of a stale one) is always taken before a new one is sampled.
+    """
+    with arm_lock(storage, study.study_name), warnings.catch_warnings():
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        optuna.storages.fail_stale_trials(study)
+        trials = study.get_trials(deepcopy=False)
+        waiting = any(t.state == TrialState.WAITING for t in trials)
+        taken = sum(1 for t in trials if counts_toward_budget(t) or t.state in OPEN)
+        if taken >= arm.trials and not waiting:
+            return None
+        return study.ask()
+
+
+def run_trial(
+    storage: optuna.storages.BaseStorage,
+    study: optuna.Study,
+    trial: optuna.Trial,
+    objective: Callable[[optuna.Trial], float],
+) -> FrozenTrial:
+    """Run one reserved trial under its heartbeat and tell Optuna how it ended.
+
+    Divergence is the trial's own result and uses up budget; anything else that stops it
+    (cancel, shutdown, Ctrl-C, a bug) marks it interrupted, so its place in the budget stays
+    free.
+    """
+    with trial_heartbeat(storage, study, trial.number):
+        try:
+            value = objective(trial)
+        except optuna.TrialPruned:
+            return study.tell(trial, state=TrialState.PRUNED)
+        except DivergedError:
+            return study.tell(trial, state=TrialState.FAIL)
+        except BaseException:
+            trial.set_user_attr(INTERRUPTED_ATTR, True)
+            study.tell(trial, state=TrialState.FAIL)
+            raise
+        return study.tell(trial, value)
+
+
 def run_arm(
     context: StudyContext,
-    storage: optuna.storages.BaseStorage,
+    storage: optuna.storages.RDBStorage,
     arm: Arm,
     reference: tuple[float, ...] | None,
     fixed: Config | None = None,
 ) -> optuna.Study:
-    """Run what is left of an arm's trial budget; return its study."""
+    """Run trials of this arm until its budget is met; other processes may run it too."""
     study = open_arm_study(storage, context.spec, arm.name, context.score.direction)
-    fail_interrupted_trials(storage, study)
     context.on_event(ArmStarted(arm.name, finished_count(study), arm.trials))
-
-    def announce(study: optuna.Study, trial: FrozenTrial) -> None:
-        done, best = finished_count(study), best_value(study)
-        state, value = trial.state.name, trial.value
+    phase: Phase = "reference" if arm.name == REFERENCE else "search"
+    objective = make_objective(context, arm, phase, reference, fixed)
+    while (trial := reserve_trial(storage, study, arm)) is not None:
+        finished = run_trial(storage, study, trial, objective)
         context.on_event(
-            TrialFinished(arm.name, trial.number, state, value, done, arm.trials, best)
-        )
-
-    remaining = arm.trials - finished_count(study)
-    if remaining > 0:
-        phase: Phase = "reference" if arm.name == REFERENCE else "search"
-        study.optimize(
-            make_objective(context, arm, phase, reference, fixed),
-            n_trials=remaining,
-            catch=(DivergedError,),
-            callbacks=[announce],
+            TrialFinished(
+                arm.name,
+                finished.number,
+                finished.state.name,
+                finished.value,
+                finished_count(study),
+                arm.trials,
+                best_value(study),
+            )
         )
     return study
 
@@ -138,7 +186,7 @@ def study_context(
     return StudyContext(spec, problem, Score(spec.score, problem.tasks), on_event, should_stop)
 
 
-def prepare_study(context: StudyContext, storage: optuna.storages.BaseStorage) -> None:
+def prepare_study(context: StudyContext, storage: optuna.storages.RDBStorage) -> None:
     """Claim the name and create the study that holds the spec; idempotent for the same spec."""
     claim_name(storage, context.spec)
     evaluation = open_arm_study(storage, context.spec, EVALUATION, context.score.direction)
@@ -152,14 +200,14 @@ def prepare_study(context: StudyContext, storage: optuna.storages.BaseStorage) -
         )
 
 
-def run_reference_phase(context: StudyContext, storage: optuna.storages.BaseStorage) -> None:
+def run_reference_phase(context: StudyContext, storage: optuna.storages.RDBStorage) -> None:
     """Equal weights on the search seed: the validation metrics Δm is measured against."""
     run_arm(context, storage, Arm(REFERENCE, "equal"), None, reference_config(context.spec))
     reference_metrics(context, storage)  # raises if the reference could not be trained
 
 
 def reference_metrics(
-    context: StudyContext, storage: optuna.storages.BaseStorage
+    context: StudyContext, storage: optuna.storages.RDBStorage
 ) -> tuple[float, ...]:
     study = optuna.load_study(
         study_name=optuna_study_name(context.spec.name, REFERENCE), storage=storage
@@ -174,17 +222,19 @@ def reference_metrics(
 
 
 def run_search_arm(
-    context: StudyContext, storage: optuna.storages.BaseStorage, arm_name: str
+    context: StudyContext, storage: optuna.storages.RDBStorage, arm_name: str
 ) -> None:
     arm = next(a for a in build_arms(context.spec) if a.name == arm_name)
     run_arm(context, storage, arm, reference_metrics(context, storage))
 
 
-def run_evaluation_phase(context: StudyContext, storage: optuna.storages.BaseStorage) -> None:
+def run_evaluation_phase(context: StudyContext, storage: optuna.storages.RDBStorage) -> None:
     evaluation = optuna.load_study(
         study_name=optuna_study_name(context.spec.name, EVALUATION), storage=storage
     )
-    fail_interrupted_trials(storage, evaluation)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        optuna.storages.fail_stale_trials(evaluation)
     run_final_evaluation(context, storage, evaluation, build_arms(context.spec))
 
 
@@ -198,6 +248,12 @@ def run_study(
     context = study_context(spec, on_event, should_stop)
     with storage_at(storage_url) as storage:
         prepare_study(context, storage)
+        for name in [REFERENCE, *spec.arm_names, EVALUATION]:
+            with contextlib.suppress(KeyError):  # arms not started yet
+                study = optuna.load_study(
+                    study_name=optuna_study_name(spec.name, name), storage=storage
+                )
+                fail_interrupted_trials(storage, study)
         on_event(PhaseStarted("reference"))
         run_reference_phase(context, storage)
         on_event(PhaseStarted("search"))

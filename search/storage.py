@@ -20,10 +20,14 @@ def sqlite_path(url: str) -> Path | None:
     return None if parsed.database == ":memory:" else Path(parsed.database)
 
 
-def open_storage(url: str) -> optuna.storages.RDBStorage:
+def open_storage(
+    url: str, heartbeat_seconds: int | None = None, grace_seconds: int | None = None
+) -> optuna.storages.RDBStorage:
     """Optuna's storage; for SQLite files WAL journaling and a busy timeout first.
 
     WAL is a property of the file, so setting it once here covers every later connection.
+    With `heartbeat_seconds`, running trials beat and a trial silent for `grace_seconds` is
+    stale: failed, marked interrupted and (in an arm) retried (see `search.concurrency`).
     """
     engine_kwargs: dict = {}
     path = sqlite_path(url)
@@ -33,7 +37,22 @@ def open_storage(url: str) -> optuna.storages.RDBStorage:
             connection.execute("PRAGMA journal_mode=WAL")
         connection.close()
         engine_kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_S}
-    return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs)
+    if heartbeat_seconds is None:
+        return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs)
+    from search.concurrency import mark_stale_trial
+
+    opened: list[optuna.storages.RDBStorage] = []
+    storage = optuna.storages.RDBStorage(
+        url,
+        engine_kwargs=engine_kwargs,
+        heartbeat_interval=heartbeat_seconds,
+        grace_period=grace_seconds or 6 * heartbeat_seconds,
+        heartbeat_stale_trial_callback=lambda study, trial: mark_stale_trial(
+            opened[0], study, trial
+        ),
+    )
+    opened.append(storage)
+    return storage
 
 
 @contextmanager

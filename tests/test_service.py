@@ -178,7 +178,8 @@ def test_cancel_stops_a_long_study_and_a_second_one_still_runs(
         states = [t.state for t in tuned.trials]
         stopped = [t for t in tuned.trials if "cancelled" in t.user_attrs.get("error", "")]
     assert optuna.trial.TrialState.RUNNING not in states
-    assert len(stopped) == 1
+    assert 1 <= len(stopped) <= 2  # both workers may have been sharing the tuned arm
+    assert all(t.user_attrs["interrupted"] for t in stopped)
     assert len(tuned.trials) < 200
     assert wait_for(client, short["id"], {"done", "failed"})["status"] == "done"
     assert client.get(f"/studies/{long['id']}/comparison").status_code == 409

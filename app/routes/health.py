@@ -11,20 +11,19 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.deps import ServicesDep
 from app.schemas import Health
 from app.tables import WorkerRow, utcnow
-from app.worker import HEARTBEAT_SECONDS
 
 router = APIRouter(tags=["health"])
-ALIVE_WITHIN = timedelta(seconds=3 * HEARTBEAT_SECONDS)
 
 
 @router.get("/health")
 def health(services: ServicesDep, response: Response) -> Health:
     """200 when the database answers; `workers_alive` counts recent heartbeats."""
+    alive_within = timedelta(seconds=3 * services.settings.heartbeat_seconds)
     try:
         alive = services.session.scalar(
             select(func.count())
             .select_from(WorkerRow)
-            .where(WorkerRow.heartbeat_at >= utcnow() - ALIVE_WITHIN)
+            .where(WorkerRow.heartbeat_at >= utcnow() - alive_within)
         )
     except SQLAlchemyError:
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE

@@ -1,0 +1,109 @@
+"""Many processes on one study: arm locks, trial heartbeats, and what happens to stale trials.
+
+Optuna's `MaxTrialsCallback` counts trials after each one ends, so two workers finishing at the
+same moment can both start one more: the budget overshoots. Here a worker reserves each trial
+under a per-arm lock (a PostgreSQL advisory lock; for SQLite, whose workers share one machine,
+a file lock) where it first fails stale trials, then counts, then asks. Trials are run by
+ask-and-tell, and a thread records the trial's heartbeat through Optuna's own storage API, so
+Optuna's stale-trial machinery (`fail_stale_trials`, `RetryHeartbeatStaleTrialCallback`) works
+as it does under `study.optimize`.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import optuna
+from optuna.storages import RetryHeartbeatStaleTrialCallback
+from optuna.trial import FrozenTrial
+from sqlalchemy import text
+
+from search.storage import sqlite_path
+from search.trials import INTERRUPTED_ATTR
+
+MAX_RETRIES = 3
+
+
+def _lock_key(name: str) -> int:
+    """A signed 64-bit key for PostgreSQL's advisory locks."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+@contextmanager
+def arm_lock(storage: optuna.storages.RDBStorage, study_name: str) -> Iterator[None]:
+    """Mutual exclusion among every process that reserves trials of this study."""
+    path = sqlite_path(str(storage.engine.url))
+    if path is not None:
+        lock_file = path.with_name(f"{path.name}.locks") / f"{_lock_key(study_name):x}.lock"
+        lock_file.parent.mkdir(exist_ok=True)
+        with open(lock_file, "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        return
+    with storage.engine.connect() as connection:
+        key = _lock_key(study_name)
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+            connection.commit()
+
+
+@contextmanager
+def trial_heartbeat(
+    storage: optuna.storages.BaseStorage, study: optuna.Study, number: int
+) -> Iterator[None]:
+    """Record the trial's heartbeat while the block runs (if the storage keeps heartbeats)."""
+    if not isinstance(storage, optuna.storages.RDBStorage):
+        yield
+        return
+    interval = storage.get_heartbeat_interval()
+    if interval is None:
+        yield
+        return
+    trial_id = storage.get_trial_id_from_study_id_trial_number(
+        storage.get_study_id_from_name(study.study_name), number
+    )
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while True:
+                storage.record_heartbeat(trial_id)
+                if stop.wait(interval):
+                    return
+        finally:
+            storage.remove_session()  # this thread's connection
+
+    thread = threading.Thread(target=beat, daemon=True, name=f"heartbeat-{trial_id}")
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def mark_stale_trial(
+    storage: optuna.storages.BaseStorage, study: optuna.Study, trial: FrozenTrial
+) -> None:
+    """A trial whose process stopped beating: mark it interrupted and, in an arm, run it again.
+
+    Interrupted trials do not use up budget; the retry (same parameters) takes its place. The
+    final-evaluation study re-runs missing (arm, seed) pairs by itself, so it gets no copy.
+    """
+    trial_id = storage.get_trial_id_from_study_id_trial_number(
+        storage.get_study_id_from_name(study.study_name), trial.number
+    )
+    storage.set_trial_user_attr(trial_id, "error", "its worker stopped (no heartbeat)")
+    storage.set_trial_user_attr(trial_id, INTERRUPTED_ATTR, True)
+    if not study.study_name.endswith("/evaluation"):
+        RetryHeartbeatStaleTrialCallback(max_retry=MAX_RETRIES)(study, trial)
