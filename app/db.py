@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from search import storage_at
@@ -38,11 +39,40 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+MIGRATION_LOCK = 0x7461736B77  # any constant shared by every process migrating this database
+
+
+@contextmanager
+def migration_lock(url: str) -> Iterator[None]:
+    """One migrating process at a time: an advisory lock (PostgreSQL) or a file lock (SQLite)."""
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path.with_name(f"{path.name}.migrate.lock"), "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+        return
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+            try:
+                yield
+            finally:
+                connection.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK}
+                )
+                connection.commit()
+    finally:
+        engine.dispose()
+
+
 def upgrade_database(url: str) -> None:
-    """Create or migrate Optuna's tables and ours; safe to run at every start."""
-    with storage_at(url):  # Optuna creates and checks its own schema; also sets SQLite's WAL
-        pass
-    command.upgrade(alembic_config(url), "head")
+    """Create or migrate Optuna's tables and ours; safe at every start, from many processes."""
+    with migration_lock(url):
+        with storage_at(url):  # Optuna creates and checks its own schema (and SQLite's WAL)
+            pass
+        command.upgrade(alembic_config(url), "head")
 
 
 class Database:

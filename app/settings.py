@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -17,3 +18,9 @@ class Settings(BaseSettings):
     max_seeds: int = 20
     heartbeat_seconds: int = 5  # workers and their trials beat this often
     grace_seconds: int = 30  # silent this long: the worker is gone; its work is taken over
+
+    @field_validator("token")
+    @classmethod
+    def _empty_means_none(cls, token: str | None) -> str | None:
+        """`TASKWEIGHTS_TOKEN=` (set but empty, as compose passes it) means no token."""
+        return token or None

@@ -122,3 +122,26 @@ def test_the_migrations_match_the_tables(db: Database) -> None:
             d for d in compare_metadata(context, Base.metadata) if "taskweights" in str(d)
         ]
     assert differences == []
+
+
+def test_many_processes_can_migrate_a_fresh_database_at_once(storage_url: str) -> None:
+    """Workers on several machines start together against an empty database."""
+    errors: list[BaseException] = []
+
+    def migrate() -> None:
+        try:
+            upgrade_database(storage_url)
+        except BaseException as error:  # collected, asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=migrate) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    database = Database(storage_url)
+    try:
+        assert "taskweights_work_units" in inspect(database.engine).get_table_names()
+    finally:
+        database.dispose()
