@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import signal
@@ -35,10 +36,23 @@ def run_worker(settings: Settings, once: bool = False) -> None:
     worker.run(once=once)
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def _stop_with_parent() -> None:
+    """In a worker, before exec: the kernel sends it SIGTERM when `serve` dies, however it dies
+    (uvicorn re-raises the signal that stopped it, so `serve` gets no chance to clean up)."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def start_workers(url: str, count: int) -> list[subprocess.Popen[bytes]]:
     env = os.environ | {"TASKWEIGHTS_THREADS": "1", "TASKWEIGHTS_DB_URL": url}
     command = [sys.executable, "-m", "app", "worker", "--db", url]
-    return [subprocess.Popen(command, env=env) for _ in range(count)]
+    linux = sys.platform.startswith("linux")
+    return [
+        subprocess.Popen(command, env=env, preexec_fn=_stop_with_parent if linux else None)
+        for _ in range(count)
+    ]
 
 
 def stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:

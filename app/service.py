@@ -30,6 +30,7 @@ from search import (
     StudySpec,
     arm_trials,
     delete_optuna_studies,
+    failure_reason,
     load_comparison,
     prepare_study,
     study_context,
@@ -186,7 +187,7 @@ def _trial(arm: str, trial: optuna.trial.FrozenTrial) -> TrialPublic:
         weights=attrs.get("weights"),
         sigmas=attrs.get("sigmas"),
         epochs=attrs.get("epochs", len(trial.intermediate_values)),
-        error=attrs.get("error"),
+        error=failure_reason(trial),
         started_at=trial.datetime_start,
         completed_at=trial.datetime_complete,
     )

@@ -38,6 +38,7 @@ from search.runner import (
 )
 from search.spec import StudySpec, load_spec, validate_spec
 from search.storage import open_storage, optuna_study_name, storage_at
+from search.trials import counts_toward_budget, failure_reason
 
 __all__ = [
     "EVALUATION",
@@ -62,7 +63,9 @@ __all__ = [
     "TrialFinished",
     "arm_trials",
     "build_arms",
+    "counts_toward_budget",
     "delete_optuna_studies",
+    "failure_reason",
     "load_comparison",
     "load_spec",
     "open_storage",

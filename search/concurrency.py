@@ -23,7 +23,6 @@ from optuna.trial import FrozenTrial
 from sqlalchemy import text
 
 from search.storage import sqlite_path
-from search.trials import INTERRUPTED_ATTR
 
 MAX_RETRIES = 3
 
@@ -92,18 +91,12 @@ def trial_heartbeat(
         thread.join()
 
 
-def mark_stale_trial(
-    storage: optuna.storages.BaseStorage, study: optuna.Study, trial: FrozenTrial
-) -> None:
-    """A trial whose process stopped beating: mark it interrupted and, in an arm, run it again.
+def retry_stale_trial(study: optuna.Study, trial: FrozenTrial) -> None:
+    """A trial whose process stopped beating runs again (same parameters) if it was an arm's.
 
-    Interrupted trials do not use up budget; the retry (same parameters) takes its place. The
-    final-evaluation study re-runs missing (arm, seed) pairs by itself, so it gets no copy.
+    Optuna has already failed it; without an `error` it uses up no budget (see
+    `counts_toward_budget`). The final-evaluation study re-runs missing (arm, seed) pairs by
+    itself, so it gets no copy.
     """
-    trial_id = storage.get_trial_id_from_study_id_trial_number(
-        storage.get_study_id_from_name(study.study_name), trial.number
-    )
-    storage.set_trial_user_attr(trial_id, "error", "its worker stopped (no heartbeat)")
-    storage.set_trial_user_attr(trial_id, INTERRUPTED_ATTR, True)
     if not study.study_name.endswith("/evaluation"):
         RetryHeartbeatStaleTrialCallback(max_retry=MAX_RETRIES)(study, trial)

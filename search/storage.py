@@ -27,7 +27,7 @@ def open_storage(
 
     WAL is a property of the file, so setting it once here covers every later connection.
     With `heartbeat_seconds`, running trials beat and a trial silent for `grace_seconds` is
-    stale: failed, marked interrupted and (in an arm) retried (see `search.concurrency`).
+    stale: failed and (in an arm) retried (see `search.concurrency`).
     """
     engine_kwargs: dict = {}
     path = sqlite_path(url)
@@ -39,20 +39,15 @@ def open_storage(
         engine_kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_S}
     if heartbeat_seconds is None:
         return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs)
-    from search.concurrency import mark_stale_trial
+    from search.concurrency import retry_stale_trial
 
-    opened: list[optuna.storages.RDBStorage] = []
-    storage = optuna.storages.RDBStorage(
+    return optuna.storages.RDBStorage(
         url,
         engine_kwargs=engine_kwargs,
         heartbeat_interval=heartbeat_seconds,
         grace_period=grace_seconds or 6 * heartbeat_seconds,
-        heartbeat_stale_trial_callback=lambda study, trial: mark_stale_trial(
-            opened[0], study, trial
-        ),
+        heartbeat_stale_trial_callback=retry_stale_trial,
     )
-    opened.append(storage)
-    return storage
 
 
 @contextmanager

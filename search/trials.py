@@ -31,12 +31,26 @@ from search.spec import StudySpec
 INTERRUPTED_ATTR = "interrupted"
 
 
+STALE_REASON = "its worker stopped (no heartbeat)"
+
+
 def counts_toward_budget(trial: optuna.trial.FrozenTrial) -> bool:
-    """Finished trials, except those failed only because their process was interrupted."""
-    state = trial.state
-    if state == optuna.trial.TrialState.FAIL:
-        return not trial.user_attrs.get(INTERRUPTED_ATTR, False)
-    return state.is_finished()
+    """Finished trials, except failures that were not the trial's own doing.
+
+    A trial that fails on its own (divergence) records its `error` while it runs. One whose
+    process was killed never could (and Optuna cannot annotate a trial once failed); one
+    stopped by a cancel or a shutdown is marked interrupted before it is failed.
+    """
+    attrs = trial.user_attrs
+    if trial.state == optuna.trial.TrialState.FAIL:
+        return "error" in attrs and not attrs.get(INTERRUPTED_ATTR, False)
+    return trial.state.is_finished()
+
+
+def failure_reason(trial: optuna.trial.FrozenTrial) -> str | None:
+    if trial.state != optuna.trial.TrialState.FAIL:
+        return None
+    return trial.user_attrs.get("error", STALE_REASON)
 
 
 @dataclass(frozen=True)
@@ -70,7 +84,10 @@ def train_config(
     def each_epoch(record: EpochRecord) -> None:
         context.on_event(EpochFinished(arm.name, phase, trial_number, seed, record))
         if context.should_stop():
-            raise StudyCancelled(f"the study was cancelled during epoch {record.epoch}")
+            raise StudyCancelled(
+                f"stopped during epoch {record.epoch}: the study was cancelled or its worker "
+                "is shutting down"
+            )
         if on_epoch is not None:
             on_epoch(record)
 
