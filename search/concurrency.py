@@ -7,6 +7,12 @@ a file lock) where it first fails stale trials, then counts, then asks. Trials a
 ask-and-tell, and a thread records the trial's heartbeat through Optuna's own storage API, so
 Optuna's stale-trial machinery (`fail_stale_trials`, `RetryHeartbeatStaleTrialCallback`) works
 as it does under `study.optimize`.
+
+Optuna only sees a trial as stale once it has a heartbeat: one whose process died between
+`ask()` and its first beat would stay RUNNING for ever. So a worker gives its trial a first
+beat and a mark (`BEATING_ATTR`) before it lets go of the arm lock, and any RUNNING trial that
+another worker finds without the mark, under the same lock, belongs to a process that died
+inside it.
 """
 
 from __future__ import annotations
@@ -19,12 +25,13 @@ from contextlib import contextmanager
 
 import optuna
 from optuna.storages import RetryHeartbeatStaleTrialCallback
-from optuna.trial import FrozenTrial
+from optuna.trial import FrozenTrial, TrialState
 from sqlalchemy import text
 
 from search.storage import sqlite_path
 
 MAX_RETRIES = 3
+BEATING_ATTR = "taskweights_beating"  # system attr: this trial's heartbeat has started
 
 
 def _lock_key(name: str) -> int:
@@ -100,3 +107,26 @@ def retry_stale_trial(study: optuna.Study, trial: FrozenTrial) -> None:
     """
     if not study.study_name.endswith("/evaluation"):
         RetryHeartbeatStaleTrialCallback(max_retry=MAX_RETRIES)(study, trial)
+
+
+def first_heartbeat(storage: optuna.storages.RDBStorage, trial: optuna.Trial) -> None:
+    """Under the arm lock, right after `ask()`: the trial's first beat, then its mark."""
+    storage.record_heartbeat(trial._trial_id)
+    storage.set_trial_system_attr(trial._trial_id, BEATING_ATTR, True)
+
+
+def fail_trials_that_never_beat(study: optuna.Study) -> None:
+    """Under the arm lock: fail (and retry) RUNNING trials whose process died before its first
+    beat, as `fail_stale_trials` does with those that stopped beating."""
+    storage = study._storage
+    failed = []
+    for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+        if BEATING_ATTR in trial.system_attrs:
+            continue
+        try:
+            if storage.set_trial_state_values(trial._trial_id, state=TrialState.FAIL):
+                failed.append(trial._trial_id)
+        except optuna.exceptions.UpdateFinishedTrialError:
+            pass  # it ended after all, or another process failed it first
+    for trial_id in failed:
+        retry_stale_trial(study, storage.get_trial(trial_id))

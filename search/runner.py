@@ -7,6 +7,7 @@ kept, and a rerun with the same spec only does what is missing.
 from __future__ import annotations
 
 import contextlib
+import time
 import warnings
 from collections.abc import Callable
 
@@ -24,8 +25,13 @@ from search.arms import (
     build_sampler,
     reference_config,
 )
-from search.concurrency import arm_lock, trial_heartbeat
-from search.errors import StudyConflictError
+from search.concurrency import (
+    arm_lock,
+    fail_trials_that_never_beat,
+    first_heartbeat,
+    trial_heartbeat,
+)
+from search.errors import StudyCancelled, StudyConflictError
 from search.evaluation import run_final_evaluation
 from search.events import (
     ArmStarted,
@@ -42,6 +48,7 @@ from search.spec import StudySpec, check_against_models
 from search.storage import optuna_study_name, storage_at
 from search.trials import INTERRUPTED_ATTR, StudyContext, counts_toward_budget, make_objective
 
+HEARTBEAT_WITHOUT_OPTIMIZE = "Heartbeat of storage is supposed to be used with Study.optimize"
 OPEN = (TrialState.RUNNING, TrialState.WAITING)  # reserved: they will use up budget
 SPEC_ATTR = "taskweights_spec"
 ARM_ATTR = "taskweights_arm"
@@ -116,13 +123,21 @@ def reserve_trial(
     """
     with arm_lock(storage, study.study_name), warnings.catch_warnings():
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        optuna.storages.fail_stale_trials(study)
+        # ask() warns that heartbeats are meant for optimize(); run_trial beats by itself
+        warnings.filterwarnings("ignore", HEARTBEAT_WITHOUT_OPTIMIZE, UserWarning)
+        beating = storage.get_heartbeat_interval() is not None  # else: the only process
+        if beating:
+            optuna.storages.fail_stale_trials(study)
+            fail_trials_that_never_beat(study)
         trials = study.get_trials(deepcopy=False)
         waiting = any(t.state == TrialState.WAITING for t in trials)
         taken = sum(1 for t in trials if counts_toward_budget(t) or t.state in OPEN)
         if taken >= arm.trials and not waiting:
             return None
-        return study.ask()
+        trial = study.ask()
+        if beating:
+            first_heartbeat(storage, trial)
+        return trial
 
 
 def run_trial(
@@ -163,7 +178,13 @@ def run_arm(
     context.on_event(ArmStarted(arm.name, finished_count(study), arm.trials))
     phase: Phase = "reference" if arm.name == REFERENCE else "search"
     objective = make_objective(context, arm, phase, reference, fixed)
-    while (trial := reserve_trial(storage, study, arm)) is not None:
+    while True:
+        trial = reserve_trial(storage, study, arm)
+        if trial is None:
+            if not others_still_running(storage, study):
+                return study
+            wait_for_others(context, storage)
+            continue
         finished = run_trial(storage, study, trial, objective)
         context.on_event(
             TrialFinished(
@@ -176,7 +197,28 @@ def run_arm(
                 best_value(study),
             )
         )
-    return study
+
+
+def others_still_running(storage: optuna.storages.RDBStorage, study: optuna.Study) -> bool:
+    """Whether trials of other processes hold budget that is not used up yet.
+
+    Such a trial may still end in a way that frees its place (its worker dies): so the arm is
+    finished only when none is left, and this worker waits rather than walking away. Without
+    heartbeats (a local run, the only process) nothing else can be running.
+    """
+    if storage.get_heartbeat_interval() is None:
+        return False
+    return bool(study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)))
+
+
+def wait_for_others(context: StudyContext, storage: optuna.storages.RDBStorage) -> None:
+    """One heartbeat's wait, unless the study is cancelled or this worker is stopping."""
+    if context.should_stop():
+        raise StudyCancelled(
+            "stopped while waiting for other workers' last trials: the study was cancelled "
+            "or its worker is shutting down"
+        )
+    time.sleep(storage.get_heartbeat_interval() or 1)
 
 
 def study_context(
