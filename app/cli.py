@@ -3,7 +3,7 @@
     taskweights run SPEC [--db URL] [--json]          run (or resume) a study on this machine
     taskweights compare STUDY [--db URL | --url URL]  print a comparison again (name, or id)
     taskweights serve [--host --port --db --workers]  the HTTP API and local workers
-    taskweights worker [--db URL]                     one worker (more machines: more workers)
+    taskweights worker [--db URL] [--processes N]     workers on this machine (more machines too)
     taskweights db upgrade [--db URL]                 create or migrate the database
     taskweights submit SPEC --url URL [--wait]        send a spec to a server
     taskweights status ID --url URL                   a submitted study's progress
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import httpx
 import torch
@@ -74,7 +74,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     db_option(serve)
     serve.add_argument(
         "--workers",
-        type=int,
+        type=count_of(0),
         default=settings.workers,
         help="local worker processes (default: one per core; 0: the API alone)",
     )
@@ -82,6 +82,12 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     worker = commands.add_parser("worker", help="claim and run work from the database")
     db_option(worker)
     worker.add_argument("--once", action="store_true", help="exit when the queue is empty")
+    worker.add_argument(
+        "--processes",
+        type=count_of(1),
+        default=1,
+        help="worker processes to run here, one torch thread each (default: 1)",
+    )
 
     database = commands.add_parser("db", help="database maintenance")
     database.add_argument("action", choices=["upgrade"])
@@ -98,6 +104,21 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     status.add_argument("study", type=int, help="the study's id")
     server_options(status)
     return parser
+
+
+def count_of(minimum: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least `minimum` (else a usage error, exit 2)."""
+
+    def parse(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"a whole number expected, got {text!r}") from None
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"at least {minimum}, got {number}")
+        return number
+
+    return parse
 
 
 def show(comparison: Comparison, as_json: bool, console: Console) -> int:
@@ -180,7 +201,9 @@ def dispatch(args: argparse.Namespace, settings: Settings, console: Console) -> 
                 settings.model_copy(update={"db_url": args.db}), args.host, args.port, args.workers
             )
         case "worker":
-            processes.run_worker(settings.model_copy(update={"db_url": args.db}), once=args.once)
+            return processes.run_workers(
+                settings.model_copy(update={"db_url": args.db}), args.processes, once=args.once
+            )
         case "db":
             processes.upgrade_database(args.db)
     return 0

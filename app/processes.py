@@ -36,6 +36,30 @@ def run_worker(settings: Settings, once: bool = False) -> None:
     worker.run(once=once)
 
 
+def run_workers(settings: Settings, count: int, once: bool = False) -> int:
+    """`count` workers on this machine, a process each; SIGTERM or Ctrl-C stops them all.
+
+    Exit status 0 when every worker exited cleanly, else 1.
+    """
+    if count == 1:
+        run_worker(settings, once)
+        return 0
+    log_to_stderr()
+    upgrade_database(settings.db_url)  # once here, rather than raced by every child
+    processes = start_workers(settings, count, once)
+    log.info("started %d worker processes", count)
+
+    def pass_on(signum: int, _frame: object) -> None:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, pass_on)
+    codes = [process.wait() for process in processes]
+    return 0 if all(code == 0 for code in codes) else 1
+
+
 PR_SET_PDEATHSIG = 1
 
 
@@ -45,9 +69,16 @@ def _stop_with_parent() -> None:
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def start_workers(url: str, count: int) -> list[subprocess.Popen[bytes]]:
-    env = os.environ | {"TASKWEIGHTS_THREADS": "1", "TASKWEIGHTS_DB_URL": url}
-    command = [sys.executable, "-m", "app", "worker", "--db", url]
+def start_workers(
+    settings: Settings, count: int, once: bool = False
+) -> list[subprocess.Popen[bytes]]:
+    """`count` worker processes that stop when this process dies, however it dies."""
+    env = os.environ | {
+        "TASKWEIGHTS_THREADS": str(settings.threads),
+        "TASKWEIGHTS_DB_URL": settings.db_url,
+    }
+    command = [sys.executable, "-m", "app", "worker", "--db", settings.db_url]
+    command += ["--once"] if once else []
     linux = sys.platform.startswith("linux")
     return [
         subprocess.Popen(command, env=env, preexec_fn=_stop_with_parent if linux else None)
@@ -70,7 +101,7 @@ def serve(settings: Settings, host: str, port: int, workers: int | None) -> None
     log_to_stderr()
     upgrade_database(settings.db_url)
     count = workers if workers is not None else (settings.workers or os.cpu_count() or 1)
-    processes = start_workers(settings.db_url, count)
+    processes = start_workers(settings, count)
     log.info("started %d worker(s); API on http://%s:%d", count, host, port)
     try:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
@@ -84,4 +115,4 @@ def quiet_optuna() -> None:
 
 def log_to_stderr() -> None:
     """Servers and workers say what they do; the user-facing commands do not."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s[%(process)d] %(message)s")
