@@ -1,4 +1,5 @@
-"""A real `taskweights serve` for tests: uvicorn on a free loopback port, real workers."""
+"""Real service processes for tests: `taskweights serve` on a free loopback port, workers,
+and the checks that a study they ran lost and doubled nothing."""
 
 from __future__ import annotations
 
@@ -13,8 +14,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import optuna
+from optuna.trial import FrozenTrial, TrialState
+
+from search import counts_toward_budget, storage_at
 
 TASKWEIGHTS = str(Path(sys.executable).parent / "taskweights")
+
+
+def taskweights(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """The `taskweights` command as a user runs it: its exit code and what it printed."""
+    return subprocess.run(
+        [TASKWEIGHTS, *args], capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 def free_port() -> int:
@@ -72,3 +84,44 @@ def wait_for(
             return study
         assert time.monotonic() < deadline, f"study {study_id} stuck: {study}"
         time.sleep(0.3)
+
+
+def start_worker(db_url: str, log: Path) -> subprocess.Popen[bytes]:
+    """`taskweights worker --db URL`, one torch thread, its output appended to `log`."""
+    env = os.environ | {"TASKWEIGHTS_THREADS": "1"}
+    with open(log, "ab") as output:
+        return subprocess.Popen(
+            [TASKWEIGHTS, "worker", "--db", db_url],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def assert_exact_budget(db_url: str, name: str, budget: int, seeds: int = 2) -> list[FrozenTrial]:
+    """Exactly `budget` tuned trials counted, none left running, each (arm, seed) evaluated once.
+
+    The study is expected to have the reference, the tuned arm and one learned arm.
+    """
+    with storage_at(db_url) as storage:
+        tuned = optuna.load_study(study_name=f"{name}/tuned", storage=storage).trials
+        evaluation = optuna.load_study(study_name=f"{name}/evaluation", storage=storage).trials
+    assert len([t for t in tuned if counts_toward_budget(t)]) == budget
+    assert not [t for t in tuned if t.state in (TrialState.RUNNING, TrialState.WAITING)]
+    runs = [
+        (t.user_attrs["arm"], t.user_attrs["seed"])
+        for t in evaluation
+        if t.state == TrialState.COMPLETE
+    ]
+    assert sorted(runs) == sorted(set(runs))
+    assert len(runs) == 3 * seeds
+    return tuned

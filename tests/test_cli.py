@@ -15,14 +15,7 @@ import optuna
 import pytest
 
 from tests.conftest import small_digits_spec
-
-TASKWEIGHTS = str(Path(sys.executable).parent / "taskweights")
-
-
-def taskweights(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [TASKWEIGHTS, *args], capture_output=True, text=True, timeout=300, check=False
-    )
+from tests.server import taskweights
 
 
 def trial_counts(db_url: str, study: str) -> dict[str, int]:
@@ -136,6 +129,20 @@ def test_missing_spec_file_exits_2(tmp_path: Path) -> None:
     result = taskweights("run", str(tmp_path / "nope.yaml"))
     assert result.returncode == 2
     assert "cannot read" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("command", "reason"),
+    [
+        (["worker", "--processes", "0"], "at least 1, got 0"),
+        (["serve", "--workers", "-1"], "at least 0, got -1"),
+        (["worker", "--processes", "many"], "a whole number expected, got 'many'"),
+    ],
+)
+def test_bad_process_counts_exit_2(command: list[str], reason: str) -> None:
+    result = taskweights(*command)
+    assert result.returncode == 2
+    assert reason in result.stderr and "Traceback" not in result.stderr
 
 
 def free_port() -> int:

@@ -1,9 +1,8 @@
-"""The HTTP service end to end: a real `taskweights serve`, real workers, SQLite in a temp dir."""
+"""The HTTP service end to end: a real `taskweights serve` and real workers, on each backend."""
 
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 from pathlib import Path
 
@@ -12,18 +11,21 @@ import optuna
 import pytest
 
 from search import storage_at
-from tests.conftest import small_digits_spec
-from tests.server import TASKWEIGHTS, running_server, wait_for
+from tests.conftest import BACKENDS, fresh_database, small_digits_spec
+from tests.server import running_server, taskweights, wait_for
 
 TOKEN = "s3cret"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):
-    folder = tmp_path_factory.mktemp("service")
-    db_url = f"sqlite:///{folder / 'service.db'}"
-    with running_server(db_url, workers=2, token=TOKEN, log=folder / "serve.log") as url:
+@pytest.fixture(scope="module", params=BACKENDS)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """One real server per backend; every test below runs against both."""
+    folder = tmp_path_factory.mktemp(f"service-{request.param}")
+    with (
+        fresh_database(request.param, folder) as db_url,
+        running_server(db_url, workers=2, token=TOKEN, log=folder / "serve.log") as url,
+    ):
         yield url, db_url
 
 
@@ -174,13 +176,12 @@ def test_cancel_stops_a_long_study_and_a_second_one_still_runs(
     assert cancelled.json()["status"] == "cancelled"
     time.sleep(4)  # a few epochs: the running trial must have stopped by now
     with storage_at(db_url) as storage:
-        tuned = optuna.load_study(study_name="long/tuned", storage=storage)
-        states = [t.state for t in tuned.trials]
-        stopped = [t for t in tuned.trials if "cancelled" in t.user_attrs.get("error", "")]
-    assert optuna.trial.TrialState.RUNNING not in states
+        trials = optuna.load_study(study_name="long/tuned", storage=storage).trials
+    stopped = [t for t in trials if "cancelled" in t.user_attrs.get("error", "")]
+    assert optuna.trial.TrialState.RUNNING not in [t.state for t in trials]
     assert 1 <= len(stopped) <= 2  # both workers may have been sharing the tuned arm
     assert all(t.user_attrs["interrupted"] for t in stopped)
-    assert len(tuned.trials) < 200
+    assert len(trials) < 200
     assert wait_for(client, short["id"], {"done", "failed"})["status"] == "done"
     assert client.get(f"/studies/{long['id']}/comparison").status_code == 409
     assert client.delete(f"/studies/{long['id']}").status_code == 204
@@ -208,40 +209,16 @@ def test_cli_submit_wait_and_status(server, tmp_path: Path) -> None:
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps(small_digits_spec("cli-submit")))
     env_token = ["--token", TOKEN]
-    submitted = subprocess.run(
-        [TASKWEIGHTS, "submit", str(spec), "--url", url, "--wait", "--json", *env_token],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    submitted = taskweights("submit", str(spec), "--url", url, "--wait", "--json", *env_token)
     assert submitted.returncode == 0, submitted.stderr
     comparison = json.loads(submitted.stdout)
     assert comparison["study"] == "cli-submit"
     study_id = next(
         s["id"] for s in httpx.get(f"{url}/studies").json()["data"] if s["name"] == "cli-submit"
     )
-    status = subprocess.run(
-        [TASKWEIGHTS, "status", str(study_id), "--url", url],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    status = taskweights("status", str(study_id), "--url", url, timeout=60)
     assert status.returncode == 0 and "done" in status.stdout
-    remote = subprocess.run(
-        [TASKWEIGHTS, "compare", str(study_id), "--url", url, "--json"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    remote = taskweights("compare", str(study_id), "--url", url, "--json", timeout=60)
     assert json.loads(remote.stdout) == comparison
-    unauthorised = subprocess.run(
-        [TASKWEIGHTS, "submit", str(spec), "--url", url],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    unauthorised = taskweights("submit", str(spec), "--url", url, timeout=60)
     assert unauthorised.returncode == 2 and "401" in unauthorised.stderr
