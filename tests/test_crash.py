@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -18,6 +19,7 @@ import pytest
 from optuna.trial import TrialState
 
 from search import counts_toward_budget, failure_reason
+from search.storage import storage_at
 from tests.conftest import small_digits_spec
 from tests.server import (
     assert_exact_budget,
@@ -52,7 +54,7 @@ def slow_spec(name: str) -> dict:
     )
 
 
-def wait_until(condition, seconds: float = 120) -> None:  # type: ignore[no-untyped-def]
+def wait_until(condition: Callable[[], bool], seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, "timed out"
@@ -62,6 +64,16 @@ def wait_until(condition, seconds: float = 120) -> None:  # type: ignore[no-unty
 def tuned_done(client: httpx.Client, study_id: int) -> int:
     arms = client.get(f"/studies/{study_id}").json()["arms"]
     return next(a["done"] for a in arms if a["arm"] == "tuned")
+
+
+def early_in_a_trial(db_url: str, name: str) -> bool:
+    """A tuned trial is training and has most of its epochs ahead: a signal now lands inside it."""
+    with storage_at(db_url) as storage:
+        trials = optuna.load_study(study_name=f"{name}/tuned", storage=storage).get_trials(
+            deepcopy=False, states=(TrialState.RUNNING,)
+        )
+    epochs = slow_spec(name)["training"]["epochs"]
+    return any(0 < len(t.intermediate_values) < epochs // 2 for t in trials)
 
 
 def assert_nothing_lost_or_doubled(db_url: str, name: str) -> list[optuna.trial.FrozenTrial]:
@@ -124,6 +136,7 @@ def test_sigterm_gives_the_unit_back_at_once(db_url: str, tmp_path: Path) -> Non
         study = client.post("/studies", json=slow_spec("termed")).json()
         first = start_worker(db_url, log)
         wait_until(lambda: tuned_done(client, study["id"]) >= 1)
+        wait_until(lambda: early_in_a_trial(db_url, "termed"))
         stopped_at = time.monotonic()
         first.send_signal(signal.SIGTERM)
         assert first.wait(timeout=30) == 0

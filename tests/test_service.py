@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -30,7 +31,7 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 
 @pytest.fixture
-def client(server) -> httpx.Client:
+def client(server) -> Iterator[httpx.Client]:
     url, _ = server
     with httpx.Client(base_url=url, headers=AUTH, timeout=30) as http:
         yield http

@@ -8,6 +8,7 @@ import torch
 from models import (
     ConfigurationError,
     DivergedError,
+    EpochRecord,
     Task,
     TrainConfig,
     TrunkConfig,
@@ -39,7 +40,7 @@ def test_same_seed_same_history(digits) -> None:
 
 
 def test_history_has_one_record_per_epoch_with_every_field(digits) -> None:
-    calls = []
+    calls: list[EpochRecord] = []
     strategy = build_strategy("uncertainty", classification(digits))
     result = train(digits, strategy, TrainConfig(epochs=4), on_epoch=calls.append)
     assert [r.epoch for r in result.history] == [1, 2, 3, 4]
