@@ -1,9 +1,13 @@
 """Work units: how a study's phases become claimable work, and how workers claim it.
 
 A study starts with one `reference` unit. When the last unit of a phase finishes, the phase
-advances: one `search` unit per arm, then one `evaluation` unit, then done. Claiming is atomic:
-PostgreSQL skips rows another transaction has locked (`FOR UPDATE SKIP LOCKED`); SQLite runs one
-writer at a time, and the `state = 'queued'` guard makes a lost race claim nothing.
+advances: up to `MAX_SLOTS` `search` units per arm, then the evaluation, then done. The
+evaluation starts with one unit for the reference's seeds (every arm is scored against their
+mean); when it is done, one unit per (arm, seed) is queued, so workers share that work too.
+
+Claiming is atomic: PostgreSQL skips rows another transaction has locked (`FOR UPDATE SKIP
+LOCKED`); SQLite runs one writer at a time, and the `state = 'queued'` guard makes a lost race
+claim nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.tables import TERMINAL, StudyRow, WorkUnitRow, utcnow
-from search import EVALUATION, REFERENCE, StudySpec, build_arms
+from search import REFERENCE, StudySpec, build_arms
 
 NEXT_PHASE = {"reference": "search", "search": "evaluation", "evaluation": "done"}
 MAX_SLOTS = 8  # workers that can share one arm's trials
@@ -29,6 +33,7 @@ class Claim:
     study_id: int
     kind: str
     arm: str
+    slot: int  # a search arm's slot; an evaluation run's seed index
     spec: StudySpec
 
 
@@ -42,8 +47,17 @@ def units_for(study_id: int, phase: str, spec: StudySpec) -> list[WorkUnitRow]:
             for slot in range(min(arm.trials, MAX_SLOTS))
         ]
     if phase == "evaluation":
-        return [WorkUnitRow(study_id=study_id, kind="evaluation", arm=EVALUATION)]
+        return [WorkUnitRow(study_id=study_id, kind="evaluation", arm=REFERENCE)]
     return []
+
+
+def arm_evaluation_units(study_id: int, spec: StudySpec) -> list[WorkUnitRow]:
+    """Once the reference's seeds are evaluated: each arm on each seed, a unit apiece."""
+    return [
+        WorkUnitRow(study_id=study_id, kind="evaluation", arm=arm, slot=seed_index)
+        for arm in spec.arm_names
+        for seed_index in range(spec.evaluation.seeds)
+    ]
 
 
 def enqueue_study(session: Session, study: StudyRow) -> None:
@@ -104,7 +118,7 @@ def claim_next(db: Database, worker: str, grace_seconds: float = 30.0) -> Claim 
         if study.status == "queued":
             study.status = "running"
         spec = StudySpec.model_validate(study.spec)
-        return Claim(unit.id, study.id, unit.kind, unit.arm, spec)
+        return Claim(unit.id, study.id, unit.kind, unit.arm, unit.slot, spec)
 
 
 def finish(db: Database, claim: Claim, state: str, error: str | None = None) -> None:
@@ -116,6 +130,9 @@ def finish(db: Database, claim: Claim, state: str, error: str | None = None) -> 
             .values(state=state, finished_at=utcnow(), error=error)
         )
         study = session.get_one(StudyRow, claim.study_id)
+        reference_evaluated = (claim.kind, claim.arm) == ("evaluation", REFERENCE)
+        if state == "done" and reference_evaluated and study.status not in TERMINAL:
+            session.add_all(arm_evaluation_units(claim.study_id, claim.spec))
         if state == "failed" and study.status not in TERMINAL:
             study.status, study.error = "failed", f"{claim.kind} {claim.arm}: {error}"
             _cancel_queued(session, claim.study_id)

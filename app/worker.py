@@ -30,7 +30,7 @@ from search import (
     StudyCancelled,
     open_storage,
     prepare_study,
-    run_evaluation_phase,
+    run_evaluation_unit,
     run_reference_phase,
     run_search_arm,
     study_context,
@@ -79,7 +79,13 @@ class Worker:
         self.stopping.set()
 
     def _run_unit(self, claim: Claim) -> None:
-        log.info("running %s %s of study %s", claim.kind, claim.arm, claim.spec.name)
+        log.info(
+            "running %s %s (slot %d) of study %s",
+            claim.kind,
+            claim.arm,
+            claim.slot,
+            claim.spec.name,
+        )
         self.current = claim
         context = study_context(claim.spec)
         context = replace(
@@ -94,7 +100,7 @@ class Worker:
             elif claim.kind == "search":
                 run_search_arm(context, self.storage, claim.arm)
             else:
-                run_evaluation_phase(context, self.storage)
+                run_evaluation_unit(context, self.storage, claim.arm, claim.slot)
         except StudyCancelled:
             if self.stopping.is_set():
                 release(self.db, claim)

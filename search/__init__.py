@@ -31,6 +31,7 @@ from search.progress import (
 from search.runner import (
     prepare_study,
     run_evaluation_phase,
+    run_evaluation_unit,
     run_reference_phase,
     run_search_arm,
     run_study,
@@ -72,6 +73,7 @@ __all__ = [
     "optuna_study_name",
     "prepare_study",
     "run_evaluation_phase",
+    "run_evaluation_unit",
     "run_reference_phase",
     "run_search_arm",
     "run_study",

@@ -8,6 +8,8 @@ sigmas), so the comparison can be rebuilt from storage alone.
 
 from __future__ import annotations
 
+import contextlib
+
 import optuna
 from optuna.trial import TrialState
 
@@ -39,43 +41,96 @@ def run_final_evaluation(
     evaluation: optuna.Study,
     arms: list[Arm],
 ) -> None:
-    """Reference seeds first (every arm's score is measured against their mean), then arms."""
-    seeds = evaluation_seeds(context)
-    finished = {
+    """The whole evaluation in this process: reference seeds first, then every arm's."""
+    run_reference_evaluation(context, storage, evaluation)
+    for arm in arms:
+        for seed in evaluation_seeds(context):
+            run_arm_evaluation(context, storage, evaluation, arm, seed)
+
+
+def run_reference_evaluation(
+    context: StudyContext, storage: optuna.storages.BaseStorage, evaluation: optuna.Study
+) -> None:
+    """Equal weights on every evaluation seed: every arm's score is measured against their mean.
+
+    One unit of work (a run's value needs the mean of all of them); the arms' runs, which
+    only need that mean, can then go in parallel.
+    """
+    reference = Arm(REFERENCE, "equal")
+    config = reference_config(context.spec)
+    finished = _finished_runs(evaluation)
+    runs = []
+    for seed in evaluation_seeds(context):
+        if (REFERENCE, seed) not in finished:
+            _fail_abandoned_runs(evaluation, REFERENCE, seed)
+            outcome = _evaluate_once(context, storage, evaluation, reference, config, seed)
+            if outcome is not None:
+                runs.append(outcome)  # told below, once the mean is known
+            _report_progress(context, evaluation, REFERENCE, seed, outcome is None, len(runs))
+    if runs:
+        mean = _mean_metrics([metrics for _, metrics in runs])
+        for number, metrics in runs:
+            evaluation.tell(number, context.score(metrics, mean))
+    if _reference_test_metrics(context, evaluation) is None:
+        raise DivergedError("every equal-weights reference run diverged on the test seeds")
+
+
+def run_arm_evaluation(
+    context: StudyContext,
+    storage: optuna.storages.BaseStorage,
+    evaluation: optuna.Study,
+    arm: Arm,
+    seed: int,
+) -> None:
+    """The arm's best configuration on one evaluation seed, scored against the reference.
+
+    Nothing to do if the run is already finished, or if no trial of the arm completed.
+    """
+    reference_test = _reference_test_metrics(context, evaluation)
+    if reference_test is None:
+        raise DivergedError("the equal-weights reference has no finished evaluation run")
+    if (arm.name, seed) in _finished_runs(evaluation):
+        return
+    config = best_config(storage, context.spec.name, arm.name)
+    if config is None:
+        return
+    _fail_abandoned_runs(evaluation, arm.name, seed)
+    outcome = _evaluate_once(context, storage, evaluation, arm, config, seed)
+    if outcome is not None:
+        number, metrics = outcome
+        evaluation.tell(number, context.score(metrics, reference_test))
+    _report_progress(context, evaluation, arm.name, seed, outcome is None)
+
+
+def _finished_runs(evaluation: optuna.Study) -> set[tuple[str, int]]:
+    return {
         (t.user_attrs["arm"], t.user_attrs["seed"])
         for t in evaluation.get_trials(deepcopy=False)
         if counts_toward_budget(t)
     }
-    configs = {REFERENCE: reference_config(context.spec)}
-    for arm in arms:
-        if (config := best_config(storage, context.spec.name, arm.name)) is not None:
-            configs[arm.name] = config
-    total, done = len(configs) * len(seeds), len(finished)
 
-    def run(arm: Arm, seed: int) -> tuple[int, tuple[float, ...]] | None:
-        nonlocal done
-        outcome = _evaluate_once(context, storage, evaluation, arm, configs[arm.name], seed)
-        done += 1
-        context.on_event(EvaluationRunFinished(arm.name, seed, outcome is None, done, total))
-        return outcome
 
-    reference_arm = Arm(REFERENCE, "equal")
-    pending = [run(reference_arm, s) for s in seeds if (REFERENCE, s) not in finished]
-    reference_runs = [outcome for outcome in pending if outcome is not None]
-    if reference_runs:  # a reference run's value needs the mean of all of them
-        mean = _mean_metrics([metrics for _, metrics in reference_runs])
-        for number, metrics in reference_runs:
-            evaluation.tell(number, context.score(metrics, mean))
-    reference_test = _reference_test_metrics(context, evaluation)
-    if reference_test is None:
-        raise DivergedError("every equal-weights reference run diverged on the test seeds")
-    for arm in arms:
-        for seed in seeds:
-            if arm.name in configs and (arm.name, seed) not in finished:
-                outcome = run(arm, seed)
-                if outcome is not None:
-                    number, metrics = outcome
-                    evaluation.tell(number, context.score(metrics, reference_test))
+def _fail_abandoned_runs(evaluation: optuna.Study, arm: str, seed: int) -> None:
+    """Fail RUNNING trials of this (arm, seed): only the one unit that owns the pair runs it,
+    so any such trial is left from a worker that died inside it."""
+    for trial in evaluation.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+        if (trial.user_attrs.get("arm"), trial.user_attrs.get("seed")) == (arm, seed):
+            with contextlib.suppress(optuna.exceptions.UpdateFinishedTrialError):
+                evaluation._storage.set_trial_state_values(trial._trial_id, TrialState.FAIL)
+
+
+def _report_progress(
+    context: StudyContext,
+    evaluation: optuna.Study,
+    arm: str,
+    seed: int,
+    failed: bool,
+    untold: int = 0,
+) -> None:
+    """`untold`: runs of this process that finished training but wait for their value."""
+    total = (len(context.spec.arm_names) + 1) * len(evaluation_seeds(context))
+    done = len(_finished_runs(evaluation)) + untold
+    context.on_event(EvaluationRunFinished(arm, seed, failed, done, total))
 
 
 def _evaluate_once(

@@ -32,7 +32,12 @@ from search.concurrency import (
     trial_heartbeat,
 )
 from search.errors import StudyCancelled, StudyConflictError
-from search.evaluation import run_final_evaluation
+from search.evaluation import (
+    evaluation_seeds,
+    run_arm_evaluation,
+    run_final_evaluation,
+    run_reference_evaluation,
+)
 from search.events import (
     ArmStarted,
     EventHandler,
@@ -270,14 +275,36 @@ def run_search_arm(
     run_arm(context, storage, arm, reference_metrics(context, storage))
 
 
+def open_evaluation(storage: optuna.storages.RDBStorage, spec: StudySpec) -> optuna.Study:
+    return optuna.load_study(study_name=optuna_study_name(spec.name, EVALUATION), storage=storage)
+
+
 def run_evaluation_phase(context: StudyContext, storage: optuna.storages.RDBStorage) -> None:
-    evaluation = optuna.load_study(
-        study_name=optuna_study_name(context.spec.name, EVALUATION), storage=storage
-    )
+    """The whole final evaluation, in this process (a local run, or one worker's unit)."""
+    evaluation = open_evaluation(storage, context.spec)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
         optuna.storages.fail_stale_trials(evaluation)
     run_final_evaluation(context, storage, evaluation, build_arms(context.spec))
+
+
+def run_evaluation_unit(
+    context: StudyContext, storage: optuna.storages.RDBStorage, arm_name: str, seed_index: int
+) -> None:
+    """One worker's share of the evaluation: the reference's seeds, or one (arm, seed) run.
+
+    `arm_name` EVALUATION means the whole evaluation (units queued before it was split).
+    """
+    if arm_name == EVALUATION:
+        run_evaluation_phase(context, storage)
+        return
+    evaluation = open_evaluation(storage, context.spec)
+    if arm_name == REFERENCE:
+        run_reference_evaluation(context, storage, evaluation)
+        return
+    arm = next(a for a in build_arms(context.spec) if a.name == arm_name)
+    seed = evaluation_seeds(context)[seed_index]
+    run_arm_evaluation(context, storage, evaluation, arm, seed)
 
 
 def run_study(

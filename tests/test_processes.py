@@ -77,8 +77,10 @@ def test_four_workers_share_one_study_with_its_exact_budget(
     tuned = assert_exact_budget(storage_url, "four", budget)
     assert len(tuned) == budget  # no trial failed, none was retried
     text = log.read_text()
-    sharing = set(re.findall(r"\[(\d+)\] running search tuned of study four", text))
+    sharing = set(re.findall(r"\[(\d+)\] running search tuned \(slot \d\) of study four", text))
     assert len(sharing) >= 2, f"the tuned arm was not shared: {text[-2000:]}"
+    evaluating = set(re.findall(r"\[(\d+)\] running evaluation (?!reference)\w+ ", text))
+    assert len(evaluating) >= 2, f"the evaluation runs were not shared: {text[-2000:]}"
     for output_text in (text, serve_log.read_text()):
         assert not STORAGE_TROUBLE.search(output_text), output_text[-2000:]
 

@@ -71,9 +71,23 @@ def test_phases_advance_unit_by_unit(db: Database) -> None:
     assert claim_next(db, "w9") is None  # one search unit still running
     assert search[-1] is not None
     finish(db, search[-1], "done")
-    evaluation = claim_next(db, "w1")
-    assert evaluation is not None and evaluation.kind == "evaluation"
-    finish(db, evaluation, "done")
+    reference = claim_next(db, "w1")
+    assert reference is not None and (reference.kind, reference.arm) == ("evaluation", "reference")
+    assert claim_next(db, "w2") is None  # every arm is scored against the reference's mean
+    finish(db, reference, "done")
+    runs = [claim_next(db, f"w{i}") for i in range(7)]
+    assert runs[-1] is None
+    # three arms on two seeds (small_digits_spec): six workers can share the evaluation
+    assert sorted((c.kind, c.arm, c.slot) for c in runs if c) == [
+        ("evaluation", arm, seed) for arm in ("dwa", "tuned", "uncertainty") for seed in (0, 1)
+    ]
+    for claim in runs[:5]:
+        assert claim is not None
+        finish(db, claim, "done")
+    with db.session() as session:
+        assert session.get_one(StudyRow, study_id).phase == "evaluation"  # one run is left
+    assert runs[5] is not None
+    finish(db, runs[5], "done")
     with db.session() as session:
         study = session.get_one(StudyRow, study_id)
         assert (study.status, study.phase) == ("done", "done")

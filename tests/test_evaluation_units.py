@@ -1,0 +1,104 @@
+"""The final evaluation cut into units (the reference's seeds, then one per (arm, seed)).
+
+Workers run these units in any order and on any machine; these tests run them in this process,
+in an order no local run would use, against a real storage.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import optuna
+import pytest
+from optuna.trial import TrialState
+
+from models import DivergedError
+from search import (
+    EVALUATION,
+    REFERENCE,
+    StudySpec,
+    failure_reason,
+    load_comparison,
+    prepare_study,
+    run_evaluation_unit,
+    run_reference_phase,
+    run_search_arm,
+    run_study,
+    storage_at,
+    study_context,
+    validate_spec,
+)
+from search.runner import HEARTBEAT_WITHOUT_OPTIMIZE, open_evaluation
+from search.trials import StudyContext
+from tests.conftest import small_digits_spec
+
+SEEDS = 2
+
+
+def spec_named(name: str) -> StudySpec:
+    return validate_spec(small_digits_spec(name, strategies=["uncertainty", "dwa"]))
+
+
+def search_then_evaluate_the_reference(
+    storage: optuna.storages.RDBStorage, spec: StudySpec
+) -> StudyContext:
+    context = study_context(spec)
+    prepare_study(context, storage)
+    run_reference_phase(context, storage)
+    for arm in spec.arm_names:
+        run_search_arm(context, storage, arm)
+    run_evaluation_unit(context, storage, REFERENCE, 0)
+    return context
+
+
+def test_units_in_any_order_give_what_one_process_gives(storage_url: str) -> None:
+    """Same seeds, same configurations: the split changes who trains, never what."""
+    whole, split = spec_named("whole"), spec_named("split")
+    run_study(whole, storage_url)
+    with storage_at(storage_url) as storage:
+        context = search_then_evaluate_the_reference(storage, split)
+        for arm in reversed(split.arm_names):
+            for seed_index in reversed(range(SEEDS)):
+                run_evaluation_unit(context, storage, arm, seed_index)
+        expected, actual = load_comparison(storage, "whole"), load_comparison(storage, "split")
+    assert [a.arm for a in actual.arms] == ["tuned", "uncertainty", "dwa"]
+    for want, got in zip(expected.arms, actual.arms, strict=True):
+        assert len(got.runs) == SEEDS
+        runs = {r.seed: r for r in got.runs}
+        for run in want.runs:
+            assert runs[run.seed].test == pytest.approx(run.test, abs=1e-6)
+            assert runs[run.seed].delta_m == pytest.approx(run.delta_m, abs=1e-6)
+    assert actual.verdict.statement == expected.verdict.statement
+
+
+def test_a_run_left_by_a_dead_worker_is_failed_and_run_again(storage_url: str) -> None:
+    spec = spec_named("abandoned")
+    with storage_at(storage_url) as storage:
+        context = search_then_evaluate_the_reference(storage, spec)
+        evaluation = open_evaluation(storage, spec)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", HEARTBEAT_WITHOUT_OPTIMIZE, UserWarning)
+            dead = evaluation.ask()  # a worker took (tuned, second seed), then died
+        dead.set_user_attr("arm", "tuned")
+        dead.set_user_attr("seed", spec.seed + 2)
+        run_evaluation_unit(context, storage, "tuned", 1)  # the unit, given to another worker
+        run_evaluation_unit(context, storage, "tuned", 1)  # and again: nothing left to do
+        runs = [
+            t
+            for t in open_evaluation(storage, spec).trials
+            if t.user_attrs.get("arm") == "tuned" and t.user_attrs["seed"] == spec.seed + 2
+        ]
+    assert [t.state for t in runs] == [TrialState.FAIL, TrialState.COMPLETE]
+    assert failure_reason(runs[0]) == "its worker stopped (no heartbeat)"
+
+
+def test_an_arm_run_needs_the_reference_first(storage_url: str) -> None:
+    spec = spec_named("early")
+    with storage_at(storage_url) as storage:
+        context = study_context(spec)
+        prepare_study(context, storage)
+        with pytest.raises(DivergedError, match="reference has no finished evaluation run"):
+            run_evaluation_unit(context, storage, "tuned", 0)
+        assert not optuna.load_study(
+            study_name=f"early/{EVALUATION}", storage=storage
+        ).trials  # nothing was started
