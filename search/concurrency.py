@@ -118,15 +118,20 @@ def first_heartbeat(storage: optuna.storages.RDBStorage, trial: optuna.Trial) ->
 def fail_trials_that_never_beat(study: optuna.Study) -> None:
     """Under the arm lock: fail (and retry) RUNNING trials whose process died before its first
     beat, as `fail_stale_trials` does with those that stopped beating."""
-    storage = study._storage
-    failed = []
-    for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-        if BEATING_ATTR in trial.system_attrs:
-            continue
-        try:
-            if storage.set_trial_state_values(trial._trial_id, state=TrialState.FAIL):
-                failed.append(trial._trial_id)
-        except optuna.exceptions.UpdateFinishedTrialError:
-            pass  # it ended after all, or another process failed it first
-    for trial_id in failed:
-        retry_stale_trial(study, storage.get_trial(trial_id))
+    never_beat = [
+        trial
+        for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
+        if BEATING_ATTR not in trial.system_attrs
+    ]
+    failed = [trial for trial in never_beat if fail_running_trial(study, trial)]
+    for trial in failed:
+        retry_stale_trial(study, study._storage.get_trial(trial._trial_id))
+
+
+def fail_running_trial(study: optuna.Study, trial: FrozenTrial) -> bool:
+    """Fail a trial whose process died inside it; False if it ended after all, or if another
+    process failed it first."""
+    try:
+        return study._storage.set_trial_state_values(trial._trial_id, state=TrialState.FAIL)
+    except optuna.exceptions.UpdateFinishedTrialError:
+        return False

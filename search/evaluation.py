@@ -8,14 +8,12 @@ sigmas), so the comparison can be rebuilt from storage alone.
 
 from __future__ import annotations
 
-import contextlib
-
 import optuna
 from optuna.trial import TrialState
 
 from models import DivergedError, evaluate
 from search.arms import REFERENCE, Arm, Config, reference_config
-from search.concurrency import trial_heartbeat
+from search.concurrency import fail_running_trial, trial_heartbeat
 from search.errors import StudyCancelled
 from search.events import EvaluationRunFinished
 from search.storage import optuna_study_name
@@ -115,8 +113,7 @@ def _fail_abandoned_runs(evaluation: optuna.Study, arm: str, seed: int) -> None:
     so any such trial is left from a worker that died inside it."""
     for trial in evaluation.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
         if (trial.user_attrs.get("arm"), trial.user_attrs.get("seed")) == (arm, seed):
-            with contextlib.suppress(optuna.exceptions.UpdateFinishedTrialError):
-                evaluation._storage.set_trial_state_values(trial._trial_id, TrialState.FAIL)
+            fail_running_trial(evaluation, trial)
 
 
 def _report_progress(
