@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import ctypes
+import functools
 import logging
 import os
 import signal
 import subprocess
 import sys
+import threading
+from collections.abc import Callable
 
 import optuna
 import uvicorn
@@ -31,9 +34,24 @@ def run_worker(settings: Settings, once: bool = False) -> None:
         heartbeat_seconds=settings.heartbeat_seconds,
         grace_seconds=settings.grace_seconds,
     )
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: worker.stop())
+    stop_on_signals(worker.stop)
     worker.run(once=once)
+
+
+def stop_on_signals(stop: Callable[[], None]) -> None:
+    """SIGTERM and Ctrl-C call `stop`, from a thread of its own.
+
+    A Python signal handler runs in the main thread between two bytecodes, possibly while that
+    thread holds the lock inside the `threading.Event` that `stop` sets (in `Event.wait`, or in
+    the handler of an earlier signal); setting it there deadlocks. A worker that got SIGTERM
+    from `serve` and again from the kernel as `serve` died hung that way, never exiting.
+    """
+
+    def handler(_signum: int, _frame: object) -> None:
+        threading.Thread(target=stop, name="stop", daemon=True).start()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, handler)
 
 
 def run_workers(settings: Settings, count: int, once: bool = False) -> int:
@@ -63,10 +81,15 @@ def run_workers(settings: Settings, count: int, once: bool = False) -> int:
 PR_SET_PDEATHSIG = 1
 
 
-def _stop_with_parent() -> None:
+def _stop_with_parent(parent: int) -> None:
     """In a worker, before exec: the kernel sends it SIGTERM when `serve` dies, however it dies
-    (uvicorn re-raises the signal that stopped it, so `serve` gets no chance to clean up)."""
+    (uvicorn re-raises the signal that stopped it, so `serve` gets no chance to clean up).
+
+    If `serve` died between the fork and this call, no signal will come: the worker ends now.
+    """
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def start_workers(
@@ -80,10 +103,8 @@ def start_workers(
     command = [sys.executable, "-m", "app", "worker", "--db", settings.db_url]
     command += ["--once"] if once else []
     linux = sys.platform.startswith("linux")
-    return [
-        subprocess.Popen(command, env=env, preexec_fn=_stop_with_parent if linux else None)
-        for _ in range(count)
-    ]
+    preexec = functools.partial(_stop_with_parent, os.getpid()) if linux else None
+    return [subprocess.Popen(command, env=env, preexec_fn=preexec) for _ in range(count)]
 
 
 def stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -169,3 +170,29 @@ def test_serve_stops_its_workers(db_url: str) -> None:
         return not status.exists() or "zombie" in status.read_text().lower()
 
     wait_until(lambda: all(gone(pid) for pid in children), seconds=30)
+
+
+SIGNAL_INSIDE_THE_EVENTS_LOCK = """
+import os, signal, threading, time
+from app.processes import stop_on_signals
+stopped = threading.Event()
+stop_on_signals(stopped.set)
+with stopped._cond:  # this thread holds the Event's lock, as it does inside Event.wait
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(0.5)  # the handler runs here, in this thread, the lock still held
+assert stopped.wait(10)
+"""
+
+
+def test_a_signal_that_lands_while_the_stop_event_is_locked_still_stops() -> None:
+    """`serve` and the kernel (its parent died) may both signal a worker at once: a handler
+    could then run inside another's `Event.set`. One that set the worker's Event in the main
+    thread deadlocked there, and the worker never exited."""
+    result = subprocess.run(
+        [sys.executable, "-c", SIGNAL_INSIDE_THE_EVENTS_LOCK],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
