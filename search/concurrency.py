@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,7 +33,7 @@ from sqlalchemy import text
 from search.storage import sqlite_path
 
 MAX_RETRIES = 3
-BEATING_ATTR = "taskweights_beating"  # system attr: this trial's heartbeat has started
+BEATING_ATTR = "taskweights_beating"  # system attr: its heartbeat has started; "host:pid" runs it
 
 
 def _lock_key(name: str) -> int:
@@ -110,9 +112,14 @@ def retry_stale_trial(study: optuna.Study, trial: FrozenTrial) -> None:
 
 
 def first_heartbeat(storage: optuna.storages.RDBStorage, trial: optuna.Trial) -> None:
-    """Under the arm lock, right after `ask()`: the trial's first beat, then its mark."""
+    """Under the arm lock, right after `ask()`: the trial's first beat, then its mark, which
+    also says which process runs it."""
     storage.record_heartbeat(trial._trial_id)
-    storage.set_trial_system_attr(trial._trial_id, BEATING_ATTR, True)
+    storage.set_trial_system_attr(trial._trial_id, BEATING_ATTR, process_name())
+
+
+def process_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def fail_trials_that_never_beat(study: optuna.Study) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -20,6 +21,7 @@ import pytest
 from optuna.trial import TrialState
 
 from search import counts_toward_budget, failure_reason
+from search.concurrency import BEATING_ATTR
 from search.storage import storage_at
 from tests.conftest import small_digits_spec
 from tests.server import (
@@ -67,12 +69,18 @@ def tuned_done(client: httpx.Client, study_id: int) -> int:
     return next(a["done"] for a in arms if a["arm"] == "tuned")
 
 
-def early_in_a_trial(db_url: str, name: str) -> bool:
-    """A tuned trial is training and has most of its epochs ahead: a signal now lands inside it."""
+def early_in_a_trial(db_url: str, name: str, pid: int | None = None) -> bool:
+    """A tuned trial is training and has most of its epochs ahead: a signal now lands inside it.
+
+    With `pid`: a trial that process runs.
+    """
     with storage_at(db_url) as storage:
         trials = optuna.load_study(study_name=f"{name}/tuned", storage=storage).get_trials(
             deepcopy=False, states=(TrialState.RUNNING,)
         )
+    if pid is not None:
+        runner = f"{socket.gethostname()}:{pid}"
+        trials = [t for t in trials if t.system_attrs.get(BEATING_ATTR) == runner]
     epochs = slow_spec(name)["training"]["epochs"]
     return any(0 < len(t.intermediate_values) < epochs // 2 for t in trials)
 
@@ -88,6 +96,7 @@ def test_a_worker_killed_mid_trial_is_taken_over(db_url: str, tmp_path: Path) ->
         victim, survivor = start_worker(db_url, log), start_worker(db_url, log)
         try:
             wait_until(lambda: tuned_done(client, study["id"]) >= 1)
+            wait_until(lambda: early_in_a_trial(db_url, "killed", victim.pid))
             victim.send_signal(signal.SIGKILL)
             victim.wait(timeout=10)
             done = wait_for(client, study["id"], {"done", "failed"}, seconds=300)
@@ -100,9 +109,9 @@ def test_a_worker_killed_mid_trial_is_taken_over(db_url: str, tmp_path: Path) ->
     assert [failure_reason(t) for t in killed] == ["its worker stopped (no heartbeat)"]
     retried = [t for t in tuned if t.system_attrs.get("failed_trial") == killed[0].number]
     assert len(retried) == 1 and retried[0].state == TrialState.COMPLETE
-    # The retry keeps what the killed trial had suggested; a kill between ask and the first
-    # suggestion leaves nothing to keep, and the sampler then picks afresh.
-    assert killed[0].params.items() <= retried[0].params.items()
+    # The retry keeps what the killed trial had suggested (a kill between ask and the first
+    # suggestion would leave nothing to keep, and the sampler would then pick afresh).
+    assert killed[0].params and killed[0].params.items() <= retried[0].params.items()
     weights = {frozenset(t.params) for t in tuned if t.state == TrialState.COMPLETE}
     assert len(weights) == 1 and frozenset(retried[0].params) in weights
 
