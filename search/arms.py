@@ -60,6 +60,15 @@ def build_arms(spec: StudySpec) -> list[Arm]:
     ]
 
 
+def arm_named(spec: StudySpec, name: str) -> Arm:
+    return next(arm for arm in build_arms(spec) if arm.name == name)
+
+
+def evaluation_run_count(spec: StudySpec) -> int:
+    """The final evaluation's runs: the reference and every arm, on each evaluation seed."""
+    return (len(build_arms(spec)) + 1) * spec.evaluation.seeds
+
+
 def reference_config(spec: StudySpec) -> Config:
     lr = spec.training.lr
     return Config({}, lr.midpoint if isinstance(lr, Range) else lr)

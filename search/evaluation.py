@@ -12,7 +12,7 @@ import optuna
 from optuna.trial import TrialState
 
 from models import DivergedError, evaluate
-from search.arms import REFERENCE, Arm, Config, reference_config
+from search.arms import REFERENCE, Arm, Config, evaluation_run_count, reference_config
 from search.concurrency import fail_running_trial, trial_heartbeat
 from search.errors import StudyCancelled
 from search.events import EvaluationRunFinished
@@ -125,8 +125,8 @@ def _report_progress(
     untold: int = 0,
 ) -> None:
     """`untold`: runs of this process that finished training but wait for their value."""
-    total = (len(context.spec.arm_names) + 1) * len(evaluation_seeds(context))
     done = len(_finished_runs(evaluation)) + untold
+    total = evaluation_run_count(context.spec)
     context.on_event(EvaluationRunFinished(arm, seed, failed, done, total))
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import optuna
 
-from search.arms import EVALUATION, REFERENCE, build_arms
+from search.arms import EVALUATION, REFERENCE, build_arms, evaluation_run_count
 from search.runner import best_value, finished_count
 from search.spec import StudySpec
 from search.storage import optuna_study_name
@@ -42,8 +42,8 @@ def study_progress(storage: optuna.storages.BaseStorage, spec: StudySpec) -> Stu
         done = finished_count(study) if study else 0
         arms.append(ArmProgress(arm.name, done, arm.trials, best_value(study) if study else None))
     evaluation = _load(storage, spec.name, EVALUATION)
-    total = (len(arms) + 1) * spec.evaluation.seeds
-    return StudyProgress(arms, finished_count(evaluation) if evaluation else 0, total)
+    done = finished_count(evaluation) if evaluation else 0
+    return StudyProgress(arms, done, evaluation_run_count(spec))
 
 
 def arm_trials(

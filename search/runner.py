@@ -20,6 +20,7 @@ from search.arms import (
     REFERENCE,
     Arm,
     Config,
+    arm_named,
     build_arms,
     build_pruner,
     build_sampler,
@@ -271,7 +272,7 @@ def reference_metrics(
 def run_search_arm(
     context: StudyContext, storage: optuna.storages.RDBStorage, arm_name: str
 ) -> None:
-    arm = next(a for a in build_arms(context.spec) if a.name == arm_name)
+    arm = arm_named(context.spec, arm_name)
     run_arm(context, storage, arm, reference_metrics(context, storage))
 
 
@@ -302,7 +303,7 @@ def run_evaluation_unit(
     if arm_name == REFERENCE:
         run_reference_evaluation(context, storage, evaluation)
         return
-    arm = next(a for a in build_arms(context.spec) if a.name == arm_name)
+    arm = arm_named(context.spec, arm_name)
     seed = evaluation_seeds(context)[seed_index]
     run_arm_evaluation(context, storage, evaluation, arm, seed)
 
