@@ -23,10 +23,13 @@ RUN pip install --no-cache-dir --index-url https://download.pytorch.org/whl/cpu 
 
 WORKDIR /src
 COPY pyproject.toml README.md ./
+COPY taskweights/ taskweights/
 COPY app/ app/
 COPY search/ search/
 COPY models/ models/
-RUN pip install --no-cache-dir .
+# the same wheel the tests install (tests/test_wheel.py), then that wheel into the venv
+RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels . \
+    && pip install --no-cache-dir /wheels/taskweights-*.whl
 
 
 FROM python:3.11.13-slim-bookworm AS runtime

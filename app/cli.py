@@ -21,11 +21,11 @@ import httpx
 import torch
 from rich.console import Console
 
-from app.client import ApiError, Client
-from app.render import StudyProgress, follow_events, print_comparison, print_status
-from app.settings import Settings
-from models import ModelsError
-from search import (
+from taskweights.app.client import ApiError, Client
+from taskweights.app.render import StudyProgress, follow_events, print_comparison, print_status
+from taskweights.app.settings import Settings
+from taskweights.models import ModelsError
+from taskweights.search import (
     Comparison,
     SpecError,
     StudyConflictError,
@@ -184,7 +184,8 @@ class UsageError(Exception):
 
 
 def dispatch(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    from app import processes  # the server stack loads only for the commands that need it
+    # the server stack loads only for the commands that need it
+    from taskweights.app import processes
 
     processes.quiet_optuna()
     match args.command:

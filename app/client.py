@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from search import Comparison, StudySpec
+from taskweights.search import Comparison, StudySpec
 
 
 class ApiError(Exception):

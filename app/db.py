@@ -13,8 +13,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from search import storage_at
-from search.storage import SQLITE_BUSY_TIMEOUT_S, sqlite_path
+from taskweights.search import storage_at
+from taskweights.search.storage import SQLITE_BUSY_TIMEOUT_S, sqlite_path
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 VERSION_TABLE = "taskweights_alembic_version"  # Optuna writes its own `alembic_version`

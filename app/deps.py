@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from app.service import Services
+from taskweights.app.service import Services
 
 bearer = HTTPBearer(auto_error=False, description="the server's TASKWEIGHTS_TOKEN")
 

@@ -15,8 +15,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from search import SpecError, StudyConflictError, StudyNotFoundError
-from search.spec import field_issues
+from taskweights.search import SpecError, StudyConflictError, StudyNotFoundError
+from taskweights.search.spec import field_issues
 
 
 class ServiceError(Exception):

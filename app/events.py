@@ -15,9 +15,9 @@ from fastapi import Request
 from fastapi.sse import format_sse_event
 from starlette.concurrency import run_in_threadpool
 
-from app import service
-from app.schemas import StudyPublic
-from app.tables import TERMINAL
+from taskweights.app import service
+from taskweights.app.schemas import StudyPublic
+from taskweights.app.tables import TERMINAL
 
 POLL_SECONDS = 0.5
 

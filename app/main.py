@@ -16,11 +16,11 @@ import optuna_dashboard
 from a2wsgi import WSGIMiddleware
 from fastapi import FastAPI
 
-from app.db import Database, upgrade_database
-from app.errors import install_error_handlers
-from app.routes import catalog, health, studies
-from app.settings import Settings
-from search import open_storage
+from taskweights.app.db import Database, upgrade_database
+from taskweights.app.errors import install_error_handlers
+from taskweights.app.routes import catalog, health, studies
+from taskweights.app.settings import Settings
+from taskweights.search import open_storage
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 

@@ -15,10 +15,10 @@ from collections.abc import Callable
 import optuna
 import uvicorn
 
-from app.db import Database, upgrade_database
-from app.main import create_app
-from app.settings import Settings
-from app.worker import Worker
+from taskweights.app.db import Database, upgrade_database
+from taskweights.app.main import create_app
+from taskweights.app.settings import Settings
+from taskweights.app.worker import Worker
 
 log = logging.getLogger("taskweights")
 WORKER_EXIT_SECONDS = 30
@@ -100,7 +100,7 @@ def start_workers(
         "TASKWEIGHTS_THREADS": str(settings.threads),
         "TASKWEIGHTS_DB_URL": settings.db_url,
     }
-    command = [sys.executable, "-m", "app", "worker", "--db", settings.db_url]
+    command = [sys.executable, "-m", "taskweights", "worker", "--db", settings.db_url]
     command += ["--once"] if once else []
     linux = sys.platform.startswith("linux")
     preexec = functools.partial(_stop_with_parent, os.getpid()) if linux else None

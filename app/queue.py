@@ -18,9 +18,9 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from app.db import Database
-from app.tables import TERMINAL, StudyRow, WorkUnitRow, utcnow
-from search import REFERENCE, StudySpec, build_arms
+from taskweights.app.db import Database
+from taskweights.app.tables import TERMINAL, StudyRow, WorkUnitRow, utcnow
+from taskweights.search import REFERENCE, StudySpec, build_arms
 
 NEXT_PHASE = {"reference": "search", "search": "evaluation", "evaluation": "done"}
 MAX_SLOTS = 8  # workers that can share one arm's trials

@@ -17,7 +17,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from search import (
+from taskweights.search import (
     ArmStarted,
     Comparison,
     EvaluationRunFinished,

@@ -9,9 +9,9 @@ import optuna
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from app import queue
-from app.errors import Conflict, IdempotencyMismatch, NotFound
-from app.schemas import (
+from taskweights.app import queue
+from taskweights.app.errors import Conflict, IdempotencyMismatch, NotFound
+from taskweights.app.schemas import (
     ArmProgressPublic,
     EpochWeights,
     EvaluationProgress,
@@ -22,9 +22,9 @@ from app.schemas import (
     TrialsPublic,
     WeightSeries,
 )
-from app.settings import Settings
-from app.tables import TERMINAL, EpochRow, StudyRow, WorkUnitRow
-from search import (
+from taskweights.app.settings import Settings
+from taskweights.app.tables import TERMINAL, EpochRow, StudyRow, WorkUnitRow
+from taskweights.search import (
     Comparison,
     SpecError,
     StudySpec,

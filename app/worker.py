@@ -18,11 +18,11 @@ from dataclasses import replace
 import torch
 from sqlalchemy import delete, update
 
-from app.db import Database
-from app.queue import Claim, claim_next, finish, release
-from app.tables import EpochRow, StudyRow, WorkerRow, WorkUnitRow, utcnow
-from models import ModelsError
-from search import (
+from taskweights.app.db import Database
+from taskweights.app.queue import Claim, claim_next, finish, release
+from taskweights.app.tables import EpochRow, StudyRow, WorkerRow, WorkUnitRow, utcnow
+from taskweights.models import ModelsError
+from taskweights.search import (
     EpochFinished,
     Event,
     EventHandler,
@@ -35,7 +35,7 @@ from search import (
     run_search_arm,
     study_context,
 )
-from search.events import StopCheck
+from taskweights.search.events import StopCheck
 
 log = logging.getLogger("taskweights.worker")
 STOP_CHECK_SECONDS = 1.0  # how often a running unit looks at its study's status

@@ -42,7 +42,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
-from models import (
+from taskweights.models import (
     MultiTaskNet,
     Problem,
     TrainConfig,

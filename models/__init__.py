@@ -3,9 +3,9 @@
 It knows nothing of Optuna, SQL or HTTP.
 """
 
-from models.errors import ConfigurationError, DivergedError, ModelsError
-from models.networks import MultiTaskNet, TrunkConfig
-from models.problems import (
+from taskweights.models.errors import ConfigurationError, DivergedError, ModelsError
+from taskweights.models.networks import MultiTaskNet, TrunkConfig
+from taskweights.models.problems import (
     ENTRY_POINT_GROUP,
     Problem,
     Split,
@@ -13,7 +13,7 @@ from models.problems import (
     build_problem,
     problem_parameters,
 )
-from models.strategies import (
+from taskweights.models.strategies import (
     STRATEGIES,
     GradientWeighting,
     LossWeighting,
@@ -21,8 +21,8 @@ from models.strategies import (
     build_strategy,
     strategy_parameters,
 )
-from models.tasks import Task
-from models.training import (
+from taskweights.models.tasks import Task
+from taskweights.models.training import (
     EpochRecord,
     TrainConfig,
     TrainResult,

@@ -13,8 +13,8 @@ from typing import Literal
 
 from torch import Tensor, nn
 
-from models.errors import ConfigurationError
-from models.tasks import Task
+from taskweights.models.errors import ConfigurationError
+from taskweights.models.tasks import Task
 
 TrunkType = Literal["mlp", "cnn"]
 

@@ -16,9 +16,9 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from models.errors import ConfigurationError
-from models.networks import TrunkConfig
-from models.tasks import Task
+from taskweights.models.errors import ConfigurationError
+from taskweights.models.networks import TrunkConfig
+from taskweights.models.tasks import Task
 
 ENTRY_POINT_GROUP = "taskweights.problems"
 

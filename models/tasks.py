@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from models.errors import ConfigurationError
+from taskweights.models.errors import ConfigurationError
 
 TaskKind = Literal["regression", "binary", "multiclass"]
 

@@ -16,11 +16,11 @@ from functools import partial
 import torch
 from torch import Tensor
 
-from models.errors import ConfigurationError, DivergedError
-from models.networks import MultiTaskNet, TrunkConfig
-from models.problems import Problem, Split
-from models.strategies import GradientWeighting, LossWeighting, WeightingStrategy
-from models.tasks import Task
+from taskweights.models.errors import ConfigurationError, DivergedError
+from taskweights.models.networks import MultiTaskNet, TrunkConfig
+from taskweights.models.problems import Problem, Split
+from taskweights.models.strategies import GradientWeighting, LossWeighting, WeightingStrategy
+from taskweights.models.tasks import Task
 
 
 @dataclass(frozen=True)

@@ -3,16 +3,16 @@
 It knows Optuna and the database, never HTTP.
 """
 
-from search.arms import EVALUATION, REFERENCE, TUNED, Arm, build_arms
-from search.comparison import Comparison, load_comparison
-from search.errors import (
+from taskweights.search.arms import EVALUATION, REFERENCE, TUNED, Arm, build_arms
+from taskweights.search.comparison import Comparison, load_comparison
+from taskweights.search.errors import (
     SearchError,
     SpecError,
     StudyCancelled,
     StudyConflictError,
     StudyNotFoundError,
 )
-from search.events import (
+from taskweights.search.events import (
     ArmStarted,
     EpochFinished,
     EvaluationRunFinished,
@@ -21,14 +21,14 @@ from search.events import (
     PhaseStarted,
     TrialFinished,
 )
-from search.progress import (
+from taskweights.search.progress import (
     ArmProgress,
     StudyProgress,
     arm_trials,
     delete_optuna_studies,
     study_progress,
 )
-from search.runner import (
+from taskweights.search.runner import (
     prepare_study,
     run_evaluation_phase,
     run_evaluation_unit,
@@ -37,9 +37,9 @@ from search.runner import (
     run_study,
     study_context,
 )
-from search.spec import StudySpec, load_spec, validate_spec
-from search.storage import open_storage, optuna_study_name, storage_at
-from search.trials import counts_toward_budget, failure_reason
+from taskweights.search.spec import StudySpec, load_spec, validate_spec
+from taskweights.search.storage import open_storage, optuna_study_name, storage_at
+from taskweights.search.trials import counts_toward_budget, failure_reason
 
 __all__ = [
     "EVALUATION",

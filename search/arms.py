@@ -14,7 +14,7 @@ from typing import Any
 
 import optuna
 
-from search.spec import Range, StudySpec
+from taskweights.search.spec import Range, StudySpec
 
 REFERENCE = "reference"  # equal weights at the spec's learning rate: the yardstick of Δm
 TUNED = "tuned"

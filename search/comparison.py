@@ -14,12 +14,12 @@ import optuna
 from pydantic import BaseModel
 from scipy import stats
 
-from search.arms import EVALUATION, REFERENCE, TUNED, Config
-from search.errors import StudyNotFoundError
-from search.scores import delta_m
-from search.spec import StudySpec
-from search.storage import optuna_study_name
-from search.trials import counts_toward_budget
+from taskweights.search.arms import EVALUATION, REFERENCE, TUNED, Config
+from taskweights.search.errors import StudyNotFoundError
+from taskweights.search.scores import delta_m
+from taskweights.search.spec import StudySpec
+from taskweights.search.storage import optuna_study_name
+from taskweights.search.trials import counts_toward_budget
 
 SIGNIFICANCE_LEVEL = 0.05
 

@@ -30,7 +30,7 @@ from optuna.storages import RetryHeartbeatStaleTrialCallback
 from optuna.trial import FrozenTrial, TrialState
 from sqlalchemy import text
 
-from search.storage import sqlite_path
+from taskweights.search.storage import sqlite_path
 
 MAX_RETRIES = 3
 BEATING_ATTR = "taskweights_beating"  # system attr: its heartbeat has started; "host:pid" runs it

@@ -11,13 +11,18 @@ from __future__ import annotations
 import optuna
 from optuna.trial import TrialState
 
-from models import DivergedError, evaluate
-from search.arms import REFERENCE, Arm, Config, evaluation_run_count, reference_config
-from search.concurrency import fail_running_trial, trial_heartbeat
-from search.errors import StudyCancelled
-from search.events import EvaluationRunFinished
-from search.storage import optuna_study_name
-from search.trials import INTERRUPTED_ATTR, StudyContext, counts_toward_budget, train_config
+from taskweights.models import DivergedError, evaluate
+from taskweights.search.arms import REFERENCE, Arm, Config, evaluation_run_count, reference_config
+from taskweights.search.concurrency import fail_running_trial, trial_heartbeat
+from taskweights.search.errors import StudyCancelled
+from taskweights.search.events import EvaluationRunFinished
+from taskweights.search.storage import optuna_study_name
+from taskweights.search.trials import (
+    INTERRUPTED_ATTR,
+    StudyContext,
+    counts_toward_budget,
+    train_config,
+)
 
 
 def evaluation_seeds(context: StudyContext) -> list[int]:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from models import EpochRecord
+from taskweights.models import EpochRecord
 
 Phase = Literal["reference", "search", "evaluation", "done"]
 

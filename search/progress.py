@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import optuna
 
-from search.arms import EVALUATION, REFERENCE, build_arms, evaluation_run_count
-from search.runner import best_value, finished_count
-from search.spec import StudySpec
-from search.storage import optuna_study_name
+from taskweights.search.arms import EVALUATION, REFERENCE, build_arms, evaluation_run_count
+from taskweights.search.runner import best_value, finished_count
+from taskweights.search.spec import StudySpec
+from taskweights.search.storage import optuna_study_name
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from collections.abc import Callable
 import optuna
 from optuna.trial import FrozenTrial, TrialState
 
-from models import DivergedError
-from search.arms import (
+from taskweights.models import DivergedError
+from taskweights.search.arms import (
     EVALUATION,
     REFERENCE,
     Arm,
@@ -26,20 +26,20 @@ from search.arms import (
     build_sampler,
     reference_config,
 )
-from search.concurrency import (
+from taskweights.search.concurrency import (
     arm_lock,
     fail_trials_that_never_beat,
     first_heartbeat,
     trial_heartbeat,
 )
-from search.errors import StudyCancelled, StudyConflictError
-from search.evaluation import (
+from taskweights.search.errors import StudyCancelled, StudyConflictError
+from taskweights.search.evaluation import (
     evaluation_seeds,
     run_arm_evaluation,
     run_final_evaluation,
     run_reference_evaluation,
 )
-from search.events import (
+from taskweights.search.events import (
     ArmStarted,
     EventHandler,
     Phase,
@@ -49,10 +49,15 @@ from search.events import (
     ignore,
     never,
 )
-from search.scores import Direction, Score
-from search.spec import StudySpec, check_against_models
-from search.storage import optuna_study_name, storage_at
-from search.trials import INTERRUPTED_ATTR, StudyContext, counts_toward_budget, make_objective
+from taskweights.search.scores import Direction, Score
+from taskweights.search.spec import StudySpec, check_against_models
+from taskweights.search.storage import optuna_study_name, storage_at
+from taskweights.search.trials import (
+    INTERRUPTED_ATTR,
+    StudyContext,
+    counts_toward_budget,
+    make_objective,
+)
 
 HEARTBEAT_WITHOUT_OPTIMIZE = "Heartbeat of storage is supposed to be used with Study.optimize"
 OPEN = (TrialState.RUNNING, TrialState.WAITING)  # reserved: they will use up budget

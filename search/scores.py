@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from models import Task
+from taskweights.models import Task
 
 Direction = Literal["maximize", "minimize"]
 

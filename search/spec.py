@@ -29,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-from models import (
+from taskweights.models import (
     STRATEGIES,
     ConfigurationError,
     TrunkConfig,
@@ -37,8 +37,8 @@ from models import (
     build_problem,
     build_strategy,
 )
-from models.problems import Problem
-from search.errors import SpecError
+from taskweights.models.problems import Problem
+from taskweights.search.errors import SpecError
 
 RESERVED_ARMS = frozenset({"tuned", "reference", "evaluation"})
 SCORE_PATTERN = re.compile(r"^(delta_m|task:.+)$")

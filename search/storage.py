@@ -39,7 +39,7 @@ def open_storage(
         engine_kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_S}
     if heartbeat_seconds is None:
         return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs)
-    from search.concurrency import retry_stale_trial
+    from taskweights.search.concurrency import retry_stale_trial
 
     return optuna.storages.RDBStorage(
         url,

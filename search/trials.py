@@ -13,7 +13,7 @@ from typing import Any
 
 import optuna
 
-from models import (
+from taskweights.models import (
     DivergedError,
     EpochRecord,
     Problem,
@@ -22,11 +22,11 @@ from models import (
     build_strategy,
     train,
 )
-from search.arms import Arm, Config, suggest_config
-from search.errors import StudyCancelled
-from search.events import EpochFinished, EventHandler, Phase, StopCheck, ignore, never
-from search.scores import Score
-from search.spec import StudySpec
+from taskweights.search.arms import Arm, Config, suggest_config
+from taskweights.search.errors import StudyCancelled
+from taskweights.search.events import EpochFinished, EventHandler, Phase, StopCheck, ignore, never
+from taskweights.search.scores import Score
+from taskweights.search.spec import StudySpec
 
 INTERRUPTED_ATTR = "interrupted"
 

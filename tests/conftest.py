@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -84,3 +85,21 @@ def storage_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]
     """Every storage backend the project supports, each fresh."""
     with fresh_database(request.param, tmp_path) as url:
         yield url
+
+
+def wait_until(
+    condition: Callable[[], object], seconds: float = 120, what: str = "the condition"
+) -> object:
+    """Poll `condition` until it returns something truthy; fail with `what` after `seconds`.
+
+    Tests wait on what they can observe (a status, a row, a process) with a deadline, never on
+    a fixed sleep: the short pause between polls only keeps the loop from spinning.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"waited {seconds:.0f} s for {what}")
+        time.sleep(0.2)

@@ -17,7 +17,7 @@ import httpx
 import optuna
 from optuna.trial import FrozenTrial, TrialState
 
-from search import counts_toward_budget, storage_at
+from taskweights.search import counts_toward_budget, storage_at
 
 TASKWEIGHTS = str(Path(sys.executable).parent / "taskweights")
 

@@ -11,7 +11,7 @@ import time
 import pytest
 from optuna.trial import FrozenTrial, TrialState
 
-from search import (
+from taskweights.search import (
     counts_toward_budget,
     failure_reason,
     open_storage,
@@ -21,8 +21,8 @@ from search import (
     study_context,
     validate_spec,
 )
-from search.concurrency import first_heartbeat
-from search.runner import HEARTBEAT_WITHOUT_OPTIMIZE, open_arm_study
+from taskweights.search.concurrency import first_heartbeat
+from taskweights.search.runner import HEARTBEAT_WITHOUT_OPTIMIZE, open_arm_study
 from tests.conftest import small_digits_spec
 
 GRACE_SECONDS = 2

@@ -20,9 +20,9 @@ import optuna
 import pytest
 from optuna.trial import TrialState
 
-from search import counts_toward_budget, failure_reason
-from search.concurrency import BEATING_ATTR
-from search.storage import storage_at
+from taskweights.search import counts_toward_budget, failure_reason
+from taskweights.search.concurrency import BEATING_ATTR
+from taskweights.search.storage import storage_at
 from tests.conftest import small_digits_spec
 from tests.server import (
     assert_exact_budget,
@@ -183,7 +183,7 @@ def test_serve_stops_its_workers(db_url: str) -> None:
 
 SIGNAL_INSIDE_THE_EVENTS_LOCK = """
 import os, signal, threading, time
-from app.processes import stop_on_signals
+from taskweights.app.processes import stop_on_signals
 stopped = threading.Event()
 stop_on_signals(stopped.set)
 with stopped._cond:  # this thread holds the Event's lock, as it does inside Event.wait

@@ -12,8 +12,8 @@ import optuna
 import pytest
 from optuna.trial import TrialState
 
-from models import DivergedError
-from search import (
+from taskweights.models import DivergedError
+from taskweights.search import (
     EVALUATION,
     REFERENCE,
     StudySpec,
@@ -28,8 +28,8 @@ from search import (
     study_context,
     validate_spec,
 )
-from search.runner import HEARTBEAT_WITHOUT_OPTIMIZE, open_evaluation
-from search.trials import StudyContext
+from taskweights.search.runner import HEARTBEAT_WITHOUT_OPTIMIZE, open_evaluation
+from taskweights.search.trials import StudyContext
 from tests.conftest import small_digits_spec
 
 SEEDS = 2

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pytest
 import torch
 
-from models import (
+from taskweights.models import (
     Problem,
     TrainConfig,
     TrainResult,

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from models import available_problems, build_problem
-from search import SpecError, validate_spec
+from taskweights.models import available_problems, build_problem
+from taskweights.search import SpecError, validate_spec
 
 PLUGIN_MODULE = '''
 import torch
-from models import Problem, Task, TrunkConfig
-from models.problems import split_dataset
+from taskweights.models import Problem, Task, TrunkConfig
+from taskweights.models.problems import split_dataset
 
 
 def two_sines(seed, *, n=200):

@@ -10,10 +10,10 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select, text
 
-from app.db import VERSION_TABLE, Database, alembic_config, upgrade_database
-from app.queue import claim_next, enqueue_study, finish
-from app.tables import Base, StudyRow, WorkUnitRow
-from search import validate_spec
+from taskweights.app.db import VERSION_TABLE, Database, alembic_config, upgrade_database
+from taskweights.app.queue import claim_next, enqueue_study, finish
+from taskweights.app.tables import Base, StudyRow, WorkUnitRow
+from taskweights.search import validate_spec
 from tests.conftest import small_digits_spec
 
 

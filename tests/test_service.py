@@ -11,7 +11,7 @@ import httpx
 import optuna
 import pytest
 
-from search import storage_at
+from taskweights.search import storage_at
 from tests.conftest import BACKENDS, fresh_database, small_digits_spec
 from tests.server import running_server, taskweights, wait_for
 

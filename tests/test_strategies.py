@@ -16,14 +16,14 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from models import (
+from taskweights.models import (
     STRATEGIES,
     GradientWeighting,
     LossWeighting,
     WeightingStrategy,
     build_strategy,
 )
-from models.strategies import (
+from taskweights.models.strategies import (
     DynamicWeightAverage,
     EqualWeights,
     FixedWeights,

@@ -6,8 +6,8 @@ import optuna
 import pytest
 from optuna.trial import TrialState
 
-from search import load_comparison, run_study, storage_at, validate_spec
-from search.comparison import ArmResult, Compute, SeedRun, Summary, decide
+from taskweights.search import load_comparison, run_study, storage_at, validate_spec
+from taskweights.search.comparison import ArmResult, Compute, SeedRun, Summary, decide
 from tests.conftest import small_digits_spec
 
 

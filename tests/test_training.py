@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from models import (
+from taskweights.models import (
     ConfigurationError,
     DivergedError,
     EpochRecord,

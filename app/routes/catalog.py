@@ -7,8 +7,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from app.schemas import ParameterInfo, ProblemInfo, StrategyInfo
-from models import (
+from taskweights.app.schemas import ParameterInfo, ProblemInfo, StrategyInfo
+from taskweights.models import (
     STRATEGIES,
     GradientWeighting,
     available_problems,

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 from fastapi.sse import EventSourceResponse
 
-from app import service
-from app.deps import ServicesDep, TokenRequired
-from app.events import event_stream
-from app.schemas import (
+from taskweights.app import service
+from taskweights.app.deps import ServicesDep, TokenRequired
+from taskweights.app.events import event_stream
+from taskweights.app.schemas import (
     Problem,
     SigmasPublic,
     StudiesPublic,
@@ -19,7 +19,7 @@ from app.schemas import (
     TrialsPublic,
     ValidationProblem,
 )
-from search import Comparison, StudySpec
+from taskweights.search import Comparison, StudySpec
 
 router = APIRouter(prefix="/studies", tags=["studies"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {

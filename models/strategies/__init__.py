@@ -10,14 +10,14 @@ import inspect
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from models.errors import ConfigurationError
-from models.strategies.alpha import LearnedConvexWeights
-from models.strategies.base import GradientWeighting, LossWeighting, WeightingStrategy
-from models.strategies.dwa import DynamicWeightAverage
-from models.strategies.fixed import EqualWeights, FixedWeights
-from models.strategies.gradnorm import GradNorm
-from models.strategies.rlw import RandomLossWeighting
-from models.strategies.uncertainty import UncertaintyWeighting
+from taskweights.models.errors import ConfigurationError
+from taskweights.models.strategies.alpha import LearnedConvexWeights
+from taskweights.models.strategies.base import GradientWeighting, LossWeighting, WeightingStrategy
+from taskweights.models.strategies.dwa import DynamicWeightAverage
+from taskweights.models.strategies.fixed import EqualWeights, FixedWeights
+from taskweights.models.strategies.gradnorm import GradNorm
+from taskweights.models.strategies.rlw import RandomLossWeighting
+from taskweights.models.strategies.uncertainty import UncertaintyWeighting
 
 STRATEGIES: dict[str, type[WeightingStrategy]] = {
     cls.name: cls

@@ -14,7 +14,7 @@ from typing import ClassVar
 import torch
 from torch import Tensor, nn
 
-from models.errors import ConfigurationError
+from taskweights.models.errors import ConfigurationError
 
 
 def positive(name: str, value: float) -> float:

@@ -5,8 +5,8 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
-from models.errors import ConfigurationError
-from models.strategies.base import LossWeighting
+from taskweights.models.errors import ConfigurationError
+from taskweights.models.strategies.base import LossWeighting
 
 
 class FixedWeights(LossWeighting):

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor, nn
 
-from models.strategies.base import GradientWeighting, positive
+from taskweights.models.strategies.base import GradientWeighting, positive
 
 
 class GradNorm(GradientWeighting):

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
-from models.strategies.base import LossWeighting
+from taskweights.models.strategies.base import LossWeighting
 
 
 class RandomLossWeighting(LossWeighting):

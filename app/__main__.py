@@ -1,3 +1,0 @@
-from app.cli import entry_point
-
-entry_point()

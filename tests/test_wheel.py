@@ -1,0 +1,123 @@
+"""What users install: the wheel, built and installed (not editable) into a fresh virtual
+environment outside the checkout, run from a folder holding its own `models`, `search` and `app`
+packages, as a multi-task team's project often does.
+
+uv builds and installs (seconds, from its cache); torch comes from the same local CPU build the
+checkout's environment has, so nothing large is downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from importlib.metadata import version
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+
+from tests.conftest import small_digits_spec, wait_until
+from tests.server import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+UV = str(Path(sys.executable).parent / "uv")
+DECOY = "raise ImportError(\"the user's own {name} package was imported, not taskweights'\")\n"
+
+
+def run(*command: str | Path, cwd: Path | None = None, timeout: float = 300) -> str:
+    result = subprocess.run(
+        [str(part) for part in command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert result.returncode == 0, f"{command} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    run(UV, "build", "--wheel", "--out-dir", out, ROOT)
+    [built] = out.glob("taskweights-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def venv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
+    """A fresh environment with the wheel and the CPU torch this one has."""
+    folder = tmp_path_factory.mktemp("venv") / "env"
+    run(UV, "venv", "--python", sys.executable, folder)
+    links = [f"--find-links={link}" for link in os.environ.get("PIP_FIND_LINKS", "").split()]
+    python = folder / "bin" / "python"
+    run(UV, "pip", "install", "--python", python, *links, f"torch=={version('torch')}", wheel)
+    return folder
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Path]:
+    """A user's project folder with packages named like ours, each failing when imported."""
+    folder = tmp_path / "their-project"
+    for name in ("models", "search", "app"):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "__init__.py").write_text(DECOY.format(name=name))
+    (folder / "spec.yaml").write_text(yaml.safe_dump(small_digits_spec("wheel-demo")))
+    yield folder
+    shutil.rmtree(folder)
+
+
+def test_the_wheel_holds_one_package_with_its_migrations_and_type_marker(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    tops = {name.split("/")[0] for name in names if not name.startswith("taskweights-")}
+    assert tops == {"taskweights"}
+    for needed in (
+        "taskweights/py.typed",
+        "taskweights/app/migrations/script.py.mako",
+        "taskweights/app/migrations/versions/0001_initial_tables.py",
+        "taskweights/models/strategies/uncertainty.py",
+        "taskweights/search/spec.py",
+    ):
+        assert needed in names
+
+
+def test_serve_submit_and_compare_from_a_folder_with_packages_named_like_ours(
+    venv: Path, project: Path
+) -> None:
+    bin_ = venv / "bin"
+    # `python -c` puts the folder first on sys.path: ours must still be found in the venv
+    run(bin_ / "python", "-c", "import taskweights.search, taskweights.app.cli", cwd=project)
+    db = f"sqlite:///{project / 'studies.db'}"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [bin_ / "taskweights", "serve", "--port", str(port), "--db", db, "--workers", "1"],
+        cwd=project,
+        env=os.environ | {"TASKWEIGHTS_THREADS": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until(lambda: workers_alive(url) >= 1, seconds=120, what="serve and its worker")
+        run(bin_ / "taskweights", "submit", "spec.yaml", "--url", url, "--wait", cwd=project)
+        shown = json.loads(
+            run(bin_ / "taskweights", "compare", "1", "--url", url, "--json", cwd=project)
+        )
+        assert {arm["arm"] for arm in shown["arms"]} >= {"tuned", "uncertainty"}
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def workers_alive(url: str) -> int:
+    try:
+        return int(httpx.get(f"{url}/health", timeout=2).json()["workers_alive"])
+    except (httpx.TransportError, ValueError, KeyError):
+        return 0
