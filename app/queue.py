@@ -1,9 +1,8 @@
-"""Work units: how a study's phases become claimable work, and how workers claim it.
+"""Work units as rows: a study's units queued stage by stage, claimed by workers.
 
-A study starts with one `reference` unit. When the last unit of a phase finishes, the phase
-advances: up to `MAX_SLOTS` `search` units per arm, then the evaluation, then done. The
-evaluation starts with one unit for the reference's seeds (every arm is scored against their
-mean); when it is done, one unit per (arm, seed) is queued, so workers share that work too.
+Which units a stage holds, and in what order stages come, is the plan's (search/plan.py): this
+module stores the units of a study's first stage, and when the last unit of a stage is done,
+moves the study to the next stage and stores that stage's units.
 
 Claiming is atomic: PostgreSQL skips rows another transaction has locked (`FOR UPDATE SKIP
 LOCKED`); SQLite runs one writer at a time, and the `state = 'queued'` guard makes a lost race
@@ -20,10 +19,8 @@ from sqlalchemy.orm import Session
 
 from taskweights.app.db import Database
 from taskweights.app.tables import TERMINAL, StudyRow, WorkUnitRow, utcnow
-from taskweights.search import REFERENCE, StudySpec, build_arms
+from taskweights.search import DONE, StudySpec, Unit, units_of
 
-NEXT_PHASE = {"reference": "search", "search": "evaluation", "evaluation": "done"}
-MAX_SLOTS = 8  # workers that can share one arm's trials
 MAX_ATTEMPTS = 5  # a unit whose workers keep dying fails its study
 
 
@@ -31,37 +28,19 @@ MAX_ATTEMPTS = 5  # a unit whose workers keep dying fails its study
 class Claim:
     unit_id: int
     study_id: int
-    kind: str
-    arm: str
-    slot: int  # a search arm's slot; an evaluation run's seed index
+    unit: Unit
     spec: StudySpec
 
 
-def units_for(study_id: int, phase: str, spec: StudySpec) -> list[WorkUnitRow]:
-    if phase == "reference":
-        return [WorkUnitRow(study_id=study_id, kind="reference", arm=REFERENCE)]
-    if phase == "search":
-        return [
-            WorkUnitRow(study_id=study_id, kind="search", arm=arm.name, slot=slot)
-            for arm in build_arms(spec)
-            for slot in range(min(arm.trials, MAX_SLOTS))
-        ]
-    if phase == "evaluation":
-        return [WorkUnitRow(study_id=study_id, kind="evaluation", arm=REFERENCE)]
-    return []
-
-
-def arm_evaluation_units(study_id: int, spec: StudySpec) -> list[WorkUnitRow]:
-    """Once the reference's seeds are evaluated: each arm on each seed, a unit apiece."""
+def unit_rows(study_id: int, spec: StudySpec, stage: int) -> list[WorkUnitRow]:
     return [
-        WorkUnitRow(study_id=study_id, kind="evaluation", arm=arm, slot=seed_index)
-        for arm in spec.arm_names
-        for seed_index in range(spec.evaluation.seeds)
+        WorkUnitRow(study_id=study_id, stage=unit.stage, arm=unit.arm, slot=unit.slot)
+        for unit in units_of(spec, stage)
     ]
 
 
 def enqueue_study(session: Session, study: StudyRow) -> None:
-    session.add_all(units_for(study.id, "reference", StudySpec.model_validate(study.spec)))
+    session.add_all(unit_rows(study.id, StudySpec.model_validate(study.spec), study.stage))
 
 
 def reap(session: Session, grace_seconds: float) -> None:
@@ -118,11 +97,11 @@ def claim_next(db: Database, worker: str, grace_seconds: float = 30.0) -> Claim 
         if study.status == "queued":
             study.status = "running"
         spec = StudySpec.model_validate(study.spec)
-        return Claim(unit.id, study.id, unit.kind, unit.arm, unit.slot, spec)
+        return Claim(unit.id, study.id, Unit(unit.stage, unit.arm, unit.slot), spec)
 
 
 def finish(db: Database, claim: Claim, state: str, error: str | None = None) -> None:
-    """Record a unit's end; the last unit of a phase advances the study (or ends it)."""
+    """Record a unit's end; the last unit of a stage advances the study (or ends it)."""
     with db.session() as session:
         session.execute(
             update(WorkUnitRow)
@@ -130,37 +109,35 @@ def finish(db: Database, claim: Claim, state: str, error: str | None = None) -> 
             .values(state=state, finished_at=utcnow(), error=error)
         )
         study = session.get_one(StudyRow, claim.study_id)
-        reference_evaluated = (claim.kind, claim.arm) == ("evaluation", REFERENCE)
-        if state == "done" and reference_evaluated and study.status not in TERMINAL:
-            session.add_all(arm_evaluation_units(claim.study_id, claim.spec))
         if state == "failed" and study.status not in TERMINAL:
-            study.status, study.error = "failed", f"{claim.kind} {claim.arm}: {error}"
+            unit = claim.unit
+            study.status, study.error = "failed", f"{unit.phase} {unit.arm}: {error}"
             _cancel_queued(session, claim.study_id)
     if state == "done":
-        advance(db, claim.study_id, claim.kind)
+        advance(db, claim.study_id, claim.unit.stage)
 
 
-def advance(db: Database, study_id: int, phase: str) -> None:
-    """Move the study past `phase` if none of its units is left; only one caller wins."""
+def advance(db: Database, study_id: int, stage: int) -> None:
+    """Move the study past `stage` if none of its units is left; only one caller wins."""
     with db.session() as session:
         unfinished = session.scalar(
             select(func.count())
             .select_from(WorkUnitRow)
-            .where(WorkUnitRow.study_id == study_id, WorkUnitRow.kind == phase)
+            .where(WorkUnitRow.study_id == study_id, WorkUnitRow.stage == stage)
             .where(WorkUnitRow.state != "done")
         )
         if unfinished:
             return
-        following = NEXT_PHASE[phase]
+        following = stage + 1
         won = session.execute(
             update(StudyRow)
-            .where(StudyRow.id == study_id, StudyRow.phase == phase, StudyRow.status == "running")
-            .values(phase=following, status="done" if following == "done" else "running")
+            .where(StudyRow.id == study_id, StudyRow.stage == stage, StudyRow.status == "running")
+            .values(stage=following, status="done" if following >= DONE else "running")
             .returning(StudyRow.id)
         ).scalar_one_or_none()
         if won is not None:
             spec = StudySpec.model_validate(session.get_one(StudyRow, study_id).spec)
-            session.add_all(units_for(study_id, following, spec))
+            session.add_all(unit_rows(study_id, spec, following))
 
 
 def _cancel_queued(session: Session, study_id: int) -> None:

@@ -32,6 +32,7 @@ from taskweights.search import (
     delete_optuna_studies,
     failure_reason,
     load_comparison,
+    phase_of,
     prepare_study,
     study_context,
     study_progress,
@@ -124,7 +125,7 @@ def to_public(services: Services, study: StudyRow) -> StudyPublic:
         id=study.id,
         name=study.name,
         status=study.status,  # type: ignore[arg-type]
-        phase=study.phase,
+        phase=phase_of(study.stage),
         error=study.error,
         created_at=study.created_at,
         updated_at=study.updated_at,
@@ -154,7 +155,7 @@ def comparison(services: Services, study_id: int) -> Comparison:
         raise Conflict(
             f"study {study.name!r} is {study.status}; the comparison exists once it is done",
             status=study.status,
-            phase=study.phase,
+            phase=phase_of(study.stage),
             progress=to_public(services, study).model_dump(
                 mode="json", include={"arms", "evaluation"}
             ),

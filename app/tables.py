@@ -66,7 +66,7 @@ class StudyRow(Base):
     name: Mapped[str] = mapped_column(String(64), unique=True)
     spec: Mapped[dict[str, Any]]
     status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
-    phase: Mapped[str] = mapped_column(String(16), default="reference")
+    stage: Mapped[int] = mapped_column(Integer, default=0)  # the plan's; DONE when done
     error: Mapped[str | None] = mapped_column(Text)
     idempotency_key: Mapped[str | None] = mapped_column(String(255), unique=True)
     request_hash: Mapped[str | None] = mapped_column(String(64))
@@ -75,21 +75,23 @@ class StudyRow(Base):
 
 
 class WorkUnitRow(Base):
-    """One claimable piece of a study: `kind` reference | search | evaluation.
+    """One claimable piece of a study: a `search.plan.Unit` (stage, arm, slot) and its state.
 
     A search arm has several slots, so several workers can share its trial budget.
     """
 
     __tablename__ = "taskweights_work_units"
     __table_args__ = (
-        UniqueConstraint("study_id", "kind", "arm", "slot", name="uq_taskweights_work_units_slot"),
+        UniqueConstraint(
+            "study_id", "stage", "arm", "slot", name="uq_taskweights_work_units_unit"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     study_id: Mapped[int] = mapped_column(
         ForeignKey("taskweights_studies.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(16))
+    stage: Mapped[int] = mapped_column(Integer)
     arm: Mapped[str] = mapped_column(String(64))
     slot: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     state: Mapped[str] = mapped_column(String(16), default="queued", index=True)

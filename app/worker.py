@@ -29,10 +29,7 @@ from taskweights.search import (
     SearchError,
     StudyCancelled,
     open_storage,
-    prepare_study,
-    run_evaluation_unit,
-    run_reference_phase,
-    run_search_arm,
+    run_unit,
     study_context,
 )
 from taskweights.search.events import StopCheck
@@ -81,9 +78,9 @@ class Worker:
     def _run_unit(self, claim: Claim) -> None:
         log.info(
             "running %s %s (slot %d) of study %s",
-            claim.kind,
-            claim.arm,
-            claim.slot,
+            claim.unit.phase,
+            claim.unit.arm,
+            claim.unit.slot,
             claim.spec.name,
         )
         self.current = claim
@@ -94,13 +91,7 @@ class Worker:
             should_stop=self._stop_check(claim),
         )
         try:
-            if claim.kind == "reference":
-                prepare_study(context, self.storage)
-                run_reference_phase(context, self.storage)
-            elif claim.kind == "search":
-                run_search_arm(context, self.storage, claim.arm)
-            else:
-                run_evaluation_unit(context, self.storage, claim.arm, claim.slot)
+            run_unit(context, self.storage, claim.unit)
         except StudyCancelled:
             if self.stopping.is_set():
                 release(self.db, claim)

@@ -21,6 +21,7 @@ from taskweights.search.events import (
     PhaseStarted,
     TrialFinished,
 )
+from taskweights.search.plan import DONE, Unit, phase_of, run_study, run_unit, units_of
 from taskweights.search.progress import (
     ArmProgress,
     StudyProgress,
@@ -30,11 +31,8 @@ from taskweights.search.progress import (
 )
 from taskweights.search.runner import (
     prepare_study,
-    run_evaluation_phase,
-    run_evaluation_unit,
     run_reference_phase,
     run_search_arm,
-    run_study,
     study_context,
 )
 from taskweights.search.spec import StudySpec, load_spec, validate_spec
@@ -42,6 +40,7 @@ from taskweights.search.storage import open_storage, optuna_study_name, storage_
 from taskweights.search.trials import counts_toward_budget, failure_reason
 
 __all__ = [
+    "DONE",
     "EVALUATION",
     "REFERENCE",
     "TUNED",
@@ -62,6 +61,7 @@ __all__ = [
     "StudyProgress",
     "StudySpec",
     "TrialFinished",
+    "Unit",
     "arm_trials",
     "build_arms",
     "counts_toward_budget",
@@ -71,14 +71,15 @@ __all__ = [
     "load_spec",
     "open_storage",
     "optuna_study_name",
+    "phase_of",
     "prepare_study",
-    "run_evaluation_phase",
-    "run_evaluation_unit",
     "run_reference_phase",
     "run_search_arm",
     "run_study",
+    "run_unit",
     "storage_at",
     "study_context",
     "study_progress",
+    "units_of",
     "validate_spec",
 ]

@@ -12,10 +12,19 @@ import optuna
 from optuna.trial import TrialState
 
 from taskweights.models import DivergedError, evaluate
-from taskweights.search.arms import REFERENCE, Arm, Config, evaluation_run_count, reference_config
+from taskweights.search.arms import (
+    EVALUATION,
+    REFERENCE,
+    Arm,
+    Config,
+    arm_named,
+    evaluation_run_count,
+    reference_config,
+)
 from taskweights.search.concurrency import fail_running_trial, trial_heartbeat
 from taskweights.search.errors import StudyCancelled
 from taskweights.search.events import EvaluationRunFinished
+from taskweights.search.spec import StudySpec
 from taskweights.search.storage import optuna_study_name
 from taskweights.search.trials import (
     INTERRUPTED_ATTR,
@@ -38,27 +47,18 @@ def best_config(storage: optuna.storages.BaseStorage, study: str, arm: str) -> C
         return None
 
 
-def run_final_evaluation(
-    context: StudyContext,
-    storage: optuna.storages.BaseStorage,
-    evaluation: optuna.Study,
-    arms: list[Arm],
-) -> None:
-    """The whole evaluation in this process: reference seeds first, then every arm's."""
-    run_reference_evaluation(context, storage, evaluation)
-    for arm in arms:
-        for seed in evaluation_seeds(context):
-            run_arm_evaluation(context, storage, evaluation, arm, seed)
+def evaluation_study(storage: optuna.storages.BaseStorage, spec: StudySpec) -> optuna.Study:
+    """The study holding every evaluation run (created with the study, by its reference unit)."""
+    return optuna.load_study(study_name=optuna_study_name(spec.name, EVALUATION), storage=storage)
 
 
-def run_reference_evaluation(
-    context: StudyContext, storage: optuna.storages.BaseStorage, evaluation: optuna.Study
-) -> None:
+def run_reference_evaluation(context: StudyContext, storage: optuna.storages.BaseStorage) -> None:
     """Equal weights on every evaluation seed: every arm's score is measured against their mean.
 
     One unit of work (a run's value needs the mean of all of them); the arms' runs, which
     only need that mean, can then go in parallel.
     """
+    evaluation = evaluation_study(storage, context.spec)
     reference = Arm(REFERENCE, "equal")
     config = reference_config(context.spec)
     finished = _finished_runs(evaluation)
@@ -79,16 +79,14 @@ def run_reference_evaluation(
 
 
 def run_arm_evaluation(
-    context: StudyContext,
-    storage: optuna.storages.BaseStorage,
-    evaluation: optuna.Study,
-    arm: Arm,
-    seed: int,
+    context: StudyContext, storage: optuna.storages.BaseStorage, arm_name: str, seed_index: int
 ) -> None:
     """The arm's best configuration on one evaluation seed, scored against the reference.
 
     Nothing to do if the run is already finished, or if no trial of the arm completed.
     """
+    evaluation = evaluation_study(storage, context.spec)
+    arm, seed = arm_named(context.spec, arm_name), evaluation_seeds(context)[seed_index]
     reference_test = _reference_test_metrics(context, evaluation)
     if reference_test is None:
         raise DivergedError("the equal-weights reference has no finished evaluation run")

@@ -1,12 +1,11 @@
-"""Running a whole study in this process: reference -> search arms -> final evaluation.
+"""Running the reference and the search arms: trials reserved within budget, run, told to Optuna.
 
-Every phase is resumable: finished trials and evaluation runs stored under the study's name are
-kept, and a rerun with the same spec only does what is missing.
+Every unit is resumable: finished trials stored under the study's name are kept, and running it
+again with the same spec only does what is missing. The order of units is search/plan.py's.
 """
 
 from __future__ import annotations
 
-import contextlib
 import time
 import warnings
 from collections.abc import Callable
@@ -21,7 +20,6 @@ from taskweights.search.arms import (
     Arm,
     Config,
     arm_named,
-    build_arms,
     build_pruner,
     build_sampler,
     reference_config,
@@ -33,17 +31,10 @@ from taskweights.search.concurrency import (
     trial_heartbeat,
 )
 from taskweights.search.errors import StudyCancelled, StudyConflictError
-from taskweights.search.evaluation import (
-    evaluation_seeds,
-    run_arm_evaluation,
-    run_final_evaluation,
-    run_reference_evaluation,
-)
 from taskweights.search.events import (
     ArmStarted,
     EventHandler,
     Phase,
-    PhaseStarted,
     StopCheck,
     TrialFinished,
     ignore,
@@ -51,7 +42,7 @@ from taskweights.search.events import (
 )
 from taskweights.search.scores import Direction, Score
 from taskweights.search.spec import StudySpec, check_against_models
-from taskweights.search.storage import optuna_study_name, storage_at
+from taskweights.search.storage import optuna_study_name
 from taskweights.search.trials import (
     INTERRUPTED_ATTR,
     StudyContext,
@@ -102,14 +93,21 @@ def claim_name(storage: optuna.storages.BaseStorage, spec: StudySpec) -> None:
         )
 
 
-def fail_interrupted_trials(storage: optuna.storages.BaseStorage, study: optuna.Study) -> None:
+def fail_interrupted_trials(storage: optuna.storages.BaseStorage, spec: StudySpec) -> None:
     """Trials left RUNNING by an interrupted local run can never finish: mark them failed."""
-    study_id = storage.get_study_id_from_name(study.study_name)
-    for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-        trial_id = storage.get_trial_id_from_study_id_trial_number(study_id, trial.number)
-        storage.set_trial_user_attr(trial_id, "error", "the run was interrupted")
-        storage.set_trial_user_attr(trial_id, INTERRUPTED_ATTR, True)
-        study.tell(trial.number, state=TrialState.FAIL)
+    for arm in [REFERENCE, *spec.arm_names, EVALUATION]:
+        try:
+            study = optuna.load_study(
+                study_name=optuna_study_name(spec.name, arm), storage=storage
+            )
+        except KeyError:  # not started yet
+            continue
+        study_id = storage.get_study_id_from_name(study.study_name)
+        for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
+            trial_id = storage.get_trial_id_from_study_id_trial_number(study_id, trial.number)
+            storage.set_trial_user_attr(trial_id, "error", "the run was interrupted")
+            storage.set_trial_user_attr(trial_id, INTERRUPTED_ATTR, True)
+            study.tell(trial.number, state=TrialState.FAIL)
 
 
 def finished_count(study: optuna.Study) -> int:
@@ -279,61 +277,3 @@ def run_search_arm(
 ) -> None:
     arm = arm_named(context.spec, arm_name)
     run_arm(context, storage, arm, reference_metrics(context, storage))
-
-
-def open_evaluation(storage: optuna.storages.RDBStorage, spec: StudySpec) -> optuna.Study:
-    return optuna.load_study(study_name=optuna_study_name(spec.name, EVALUATION), storage=storage)
-
-
-def run_evaluation_phase(context: StudyContext, storage: optuna.storages.RDBStorage) -> None:
-    """The whole final evaluation, in this process (a local run, or one worker's unit)."""
-    evaluation = open_evaluation(storage, context.spec)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        optuna.storages.fail_stale_trials(evaluation)
-    run_final_evaluation(context, storage, evaluation, build_arms(context.spec))
-
-
-def run_evaluation_unit(
-    context: StudyContext, storage: optuna.storages.RDBStorage, arm_name: str, seed_index: int
-) -> None:
-    """One worker's share of the evaluation: the reference's seeds, or one (arm, seed) run.
-
-    `arm_name` EVALUATION means the whole evaluation (units queued before it was split).
-    """
-    if arm_name == EVALUATION:
-        run_evaluation_phase(context, storage)
-        return
-    evaluation = open_evaluation(storage, context.spec)
-    if arm_name == REFERENCE:
-        run_reference_evaluation(context, storage, evaluation)
-        return
-    arm = arm_named(context.spec, arm_name)
-    seed = evaluation_seeds(context)[seed_index]
-    run_arm_evaluation(context, storage, evaluation, arm, seed)
-
-
-def run_study(
-    spec: StudySpec,
-    storage_url: str,
-    on_event: EventHandler = ignore,
-    should_stop: StopCheck = never,
-) -> None:
-    """Run (or resume) every phase of a study in this process; results stay in the storage."""
-    context = study_context(spec, on_event, should_stop)
-    with storage_at(storage_url) as storage:
-        prepare_study(context, storage)
-        for name in [REFERENCE, *spec.arm_names, EVALUATION]:
-            with contextlib.suppress(KeyError):  # arms not started yet
-                study = optuna.load_study(
-                    study_name=optuna_study_name(spec.name, name), storage=storage
-                )
-                fail_interrupted_trials(storage, study)
-        on_event(PhaseStarted("reference"))
-        run_reference_phase(context, storage)
-        on_event(PhaseStarted("search"))
-        for arm in build_arms(spec):
-            run_search_arm(context, storage, arm.name)
-        on_event(PhaseStarted("evaluation"))
-        run_evaluation_phase(context, storage)
-        on_event(PhaseStarted("done"))

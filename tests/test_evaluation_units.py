@@ -15,20 +15,20 @@ from optuna.trial import TrialState
 from taskweights.models import DivergedError
 from taskweights.search import (
     EVALUATION,
-    REFERENCE,
     StudySpec,
+    Unit,
     failure_reason,
     load_comparison,
     prepare_study,
-    run_evaluation_unit,
-    run_reference_phase,
-    run_search_arm,
     run_study,
+    run_unit,
     storage_at,
     study_context,
+    units_of,
     validate_spec,
 )
-from taskweights.search.runner import HEARTBEAT_WITHOUT_OPTIMIZE, open_evaluation
+from taskweights.search.evaluation import evaluation_study
+from taskweights.search.runner import HEARTBEAT_WITHOUT_OPTIMIZE
 from taskweights.search.trials import StudyContext
 from tests.conftest import small_digits_spec
 
@@ -42,12 +42,11 @@ def spec_named(name: str) -> StudySpec:
 def search_then_evaluate_the_reference(
     storage: optuna.storages.RDBStorage, spec: StudySpec
 ) -> StudyContext:
+    """Stages 0 to 2 of the plan, every unit of each (one process playing every worker)."""
     context = study_context(spec)
-    prepare_study(context, storage)
-    run_reference_phase(context, storage)
-    for arm in spec.arm_names:
-        run_search_arm(context, storage, arm)
-    run_evaluation_unit(context, storage, REFERENCE, 0)
+    for stage in range(3):
+        for unit in units_of(spec, stage):
+            run_unit(context, storage, unit)
     return context
 
 
@@ -59,7 +58,7 @@ def test_units_in_any_order_give_what_one_process_gives(storage_url: str) -> Non
         context = search_then_evaluate_the_reference(storage, split)
         for arm in reversed(split.arm_names):
             for seed_index in reversed(range(SEEDS)):
-                run_evaluation_unit(context, storage, arm, seed_index)
+                run_unit(context, storage, Unit(3, arm, seed_index))
         expected, actual = load_comparison(storage, "whole"), load_comparison(storage, "split")
     assert [a.arm for a in actual.arms] == ["tuned", "uncertainty", "dwa"]
     for want, got in zip(expected.arms, actual.arms, strict=True):
@@ -75,17 +74,17 @@ def test_a_run_left_by_a_dead_worker_is_failed_and_run_again(storage_url: str) -
     spec = spec_named("abandoned")
     with storage_at(storage_url) as storage:
         context = search_then_evaluate_the_reference(storage, spec)
-        evaluation = open_evaluation(storage, spec)
+        evaluation = evaluation_study(storage, spec)
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", HEARTBEAT_WITHOUT_OPTIMIZE, UserWarning)
             dead = evaluation.ask()  # a worker took (tuned, second seed), then died
         dead.set_user_attr("arm", "tuned")
         dead.set_user_attr("seed", spec.seed + 2)
-        run_evaluation_unit(context, storage, "tuned", 1)  # the unit, given to another worker
-        run_evaluation_unit(context, storage, "tuned", 1)  # and again: nothing left to do
+        run_unit(context, storage, Unit(3, "tuned", 1))  # the unit, given to another worker
+        run_unit(context, storage, Unit(3, "tuned", 1))  # and again: nothing left to do
         runs = [
             t
-            for t in open_evaluation(storage, spec).trials
+            for t in evaluation_study(storage, spec).trials
             if t.user_attrs.get("arm") == "tuned" and t.user_attrs["seed"] == spec.seed + 2
         ]
     assert [t.state for t in runs] == [TrialState.FAIL, TrialState.COMPLETE]
@@ -98,7 +97,7 @@ def test_an_arm_run_needs_the_reference_first(storage_url: str) -> None:
         context = study_context(spec)
         prepare_study(context, storage)
         with pytest.raises(DivergedError, match="reference has no finished evaluation run"):
-            run_evaluation_unit(context, storage, "tuned", 0)
+            run_unit(context, storage, Unit(3, "tuned", 0))
         assert not optuna.load_study(
             study_name=f"early/{EVALUATION}", storage=storage
         ).trials  # nothing was started

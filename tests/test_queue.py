@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -13,7 +15,7 @@ from sqlalchemy import inspect, select, text
 from taskweights.app.db import VERSION_TABLE, Database, alembic_config, upgrade_database
 from taskweights.app.queue import claim_next, enqueue_study, finish
 from taskweights.app.tables import Base, StudyRow, WorkUnitRow
-from taskweights.search import validate_spec
+from taskweights.search import Unit, phase_of, validate_spec
 from tests.conftest import small_digits_spec
 
 
@@ -56,15 +58,16 @@ def test_migrations_are_idempotent_and_keep_their_own_version_table(
         assert [row[0] for row in optunas] != [head]
 
 
-def test_phases_advance_unit_by_unit(db: Database) -> None:
+def test_stages_advance_unit_by_unit(db: Database) -> None:
     study_id = add_study(db, "phases", strategies=["uncertainty", "dwa"])
     claimed = claim_next(db, "w1")
-    assert claimed is not None and (claimed.kind, claimed.arm) == ("reference", "reference")
+    assert claimed is not None and claimed.unit == Unit(0, "reference")
     assert claim_next(db, "w2") is None  # the search waits for the reference
     finish(db, claimed, "done")
     search = [claim_next(db, f"w{i}") for i in range(5)]
     # the tuned arm (3 trials) has 3 slots: up to 3 workers share its budget
-    assert sorted(c.arm for c in search if c) == ["dwa", "tuned", "tuned", "tuned", "uncertainty"]
+    arms = sorted(c.unit.arm for c in search if c)
+    assert arms == ["dwa", "tuned", "tuned", "tuned", "uncertainty"]
     for claim in search[:-1]:
         assert claim is not None
         finish(db, claim, "done")
@@ -72,25 +75,25 @@ def test_phases_advance_unit_by_unit(db: Database) -> None:
     assert search[-1] is not None
     finish(db, search[-1], "done")
     reference = claim_next(db, "w1")
-    assert reference is not None and (reference.kind, reference.arm) == ("evaluation", "reference")
+    assert reference is not None and reference.unit == Unit(2, "reference")
     assert claim_next(db, "w2") is None  # every arm is scored against the reference's mean
     finish(db, reference, "done")
     runs = [claim_next(db, f"w{i}") for i in range(7)]
     assert runs[-1] is None
     # three arms on two seeds (small_digits_spec): six workers can share the evaluation
-    assert sorted((c.kind, c.arm, c.slot) for c in runs if c) == [
-        ("evaluation", arm, seed) for arm in ("dwa", "tuned", "uncertainty") for seed in (0, 1)
+    assert sorted(c.unit for c in runs if c) == [
+        Unit(3, arm, seed) for arm in ("dwa", "tuned", "uncertainty") for seed in (0, 1)
     ]
     for claim in runs[:5]:
         assert claim is not None
         finish(db, claim, "done")
     with db.session() as session:
-        assert session.get_one(StudyRow, study_id).phase == "evaluation"  # one run is left
+        assert session.get_one(StudyRow, study_id).stage == 3  # one run is left
     assert runs[5] is not None
     finish(db, runs[5], "done")
     with db.session() as session:
         study = session.get_one(StudyRow, study_id)
-        assert (study.status, study.phase) == ("done", "done")
+        assert (study.status, phase_of(study.stage)) == ("done", "done")
 
 
 def test_a_failed_unit_fails_the_study_and_drops_its_queue(db: Database) -> None:
@@ -157,5 +160,41 @@ def test_many_processes_can_migrate_a_fresh_database_at_once(storage_url: str) -
     database = Database(storage_url)
     try:
         assert "taskweights_work_units" in inspect(database.engine).get_table_names()
+    finally:
+        database.dispose()
+
+
+def test_a_study_stored_mid_evaluation_by_the_old_schedule_finishes_on_the_new_one(
+    storage_url: str,
+) -> None:
+    """Migration 0003 turns the legacy whole-evaluation unit into the reference's evaluation."""
+    command.upgrade(alembic_config(storage_url), "0002")
+    spec = validate_spec(small_digits_spec("legacy")).model_dump(mode="json")
+    database = Database(storage_url)
+    try:
+        with database.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO taskweights_studies (id, name, spec, status, phase, created_at,"
+                    " updated_at) VALUES (1, 'legacy', :spec, 'running', 'evaluation',"
+                    " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                ),
+                {"spec": json.dumps(spec)},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO taskweights_work_units (study_id, kind, arm, slot, state,"
+                    " attempts) VALUES (1, 'search', 'tuned', 0, 'done', 1),"
+                    " (1, 'evaluation', 'evaluation', 0, 'queued', 0)"
+                )
+            )
+        upgrade_database(storage_url)
+        claim = claim_next(database, "w1")
+        assert claim is not None and claim.unit == Unit(2, "reference")
+        finish(database, claim, "done")
+        following = [claim_next(database, f"w{i}") for i in range(5)]
+        assert sorted(c.unit for c in following if c) == [
+            Unit(3, arm, seed) for arm in ("tuned", "uncertainty") for seed in (0, 1)
+        ]
     finally:
         database.dispose()

@@ -46,7 +46,7 @@ def run(*command: str | Path, cwd: Path | None = None, timeout: float = 300) -> 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    run(UV, "build", "--wheel", "--out-dir", out, ROOT)
+    run(UV, "build", "--out-dir", out, ROOT)  # sdist, then the wheel from it: no build/ here
     [built] = out.glob("taskweights-*.whl")
     return built
 
