@@ -1,14 +1,25 @@
-"""A small Python client of the taskweights API (httpx); the CLI's submit/status/compare use it."""
+"""The Python client of the taskweights API (httpx): `taskweights.Client`.
+
+    with tw.Client("http://localhost:8000", token="...") as c:
+        study = c.submit("examples/digits.yaml")
+        c.wait(study.id)
+        comparison = c.comparison(study.id)
+
+It imports neither torch, FastAPI nor SQLAlchemy: a laptop can drive a server that trains.
+"""
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 
-from taskweights.search import Comparison, StudySpec
+from taskweights.app.schemas import TERMINAL_STATUSES, StudiesPublic, StudyPublic
+from taskweights.search.results import Comparison
+from taskweights.search.spec import SpecSource, load_spec
 
 
 class ApiError(Exception):
@@ -21,6 +32,8 @@ class ApiError(Exception):
 
 
 class Client:
+    """Submit specs, follow studies and read comparisons on a taskweights server."""
+
     def __init__(self, url: str, token: str | None = None, timeout: float = 30.0) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.http = httpx.Client(base_url=url, headers=headers, timeout=timeout)
@@ -29,32 +42,53 @@ class Client:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
         self.http.close()
 
-    def _json(self, response: httpx.Response) -> Any:
-        if response.is_error:
-            try:
-                body = response.json()
-            except ValueError:
-                body = response.text
-            raise ApiError(response.status_code, body)
-        return response.json() if response.content else None
-
-    def submit(self, spec: StudySpec, idempotency_key: str | None = None) -> dict[str, Any]:
+    def submit(self, spec: SpecSource, idempotency_key: str | None = None) -> StudyPublic:
+        """Queue a study (a spec, a mapping, or a YAML/JSON file); the server's workers run it."""
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
-        body = spec.model_dump(mode="json")
-        return self._json(self.http.post("/studies", json=body, headers=headers))
+        body = load_spec(spec).model_dump(mode="json")
+        return StudyPublic.model_validate(
+            self._json(self.http.post("/studies", json=body, headers=headers))
+        )
 
-    def study(self, study_id: int) -> dict[str, Any]:
-        return self._json(self.http.get(f"/studies/{study_id}"))
+    def study(self, study_id: int) -> StudyPublic:
+        return StudyPublic.model_validate(self._json(self.http.get(f"/studies/{study_id}")))
+
+    def studies(
+        self, status: str | None = None, offset: int = 0, limit: int = 20
+    ) -> StudiesPublic:
+        params: dict[str, Any] = {"offset": offset, "limit": limit}
+        if status is not None:
+            params["status"] = status
+        return StudiesPublic.model_validate(self._json(self.http.get("/studies", params=params)))
+
+    def wait(
+        self, study_id: int, timeout: float | None = None, poll_seconds: float = 1.0
+    ) -> StudyPublic:
+        """Poll until the study is done, failed or cancelled; `TimeoutError` after `timeout`."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            study = self.study(study_id)
+            if study.status in TERMINAL_STATUSES:
+                return study
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError(f"study {study_id} is still {study.status} after {timeout} s")
+            time.sleep(poll_seconds)
 
     def comparison(self, study_id: int) -> Comparison:
+        """The finished study's comparison (`ApiError` 409 while it runs)."""
         return Comparison.model_validate(
             self._json(self.http.get(f"/studies/{study_id}/comparison"))
         )
 
-    def cancel(self, study_id: int) -> dict[str, Any]:
-        return self._json(self.http.post(f"/studies/{study_id}/cancel"))
+    def cancel(self, study_id: int) -> StudyPublic:
+        return StudyPublic.model_validate(
+            self._json(self.http.post(f"/studies/{study_id}/cancel"))
+        )
 
     def events(self, study_id: int) -> Iterator[tuple[str, Any]]:
         """(event, data) pairs from the study's server-sent events, until `done`."""
@@ -71,3 +105,12 @@ class Client:
                     if event == "done":
                         return
                     event = "message"
+
+    def _json(self, response: httpx.Response) -> Any:
+        if response.is_error:
+            try:
+                body = response.json()
+            except ValueError:
+                body = response.text
+            raise ApiError(response.status_code, body)
+        return response.json() if response.content else None

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 StudyStatus = Literal["queued", "running", "done", "failed", "cancelled"]
+TERMINAL_STATUSES = frozenset({"done", "failed", "cancelled"})  # a study in one never changes
 
 
 class FieldError(BaseModel):

@@ -1,8 +1,7 @@
 """Problems: data, seeded train/val/test splits, tasks and a default trunk.
 
-A problem is built by name from a registry of functions `builder(seed, **params) -> Problem`;
-their keyword arguments are the parameters a spec may set. Other packages add problems through
-the entry-point group `taskweights.problems` (a spec names a problem, it never carries code).
+A problem is built by name (see models/registry.py) from a function
+`builder(seed, **params) -> Problem`; its keyword arguments are the parameters a spec may set.
 """
 
 from __future__ import annotations
@@ -10,7 +9,6 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from importlib.metadata import entry_points
 from typing import Any
 
 import torch
@@ -18,9 +16,8 @@ from torch import Tensor
 
 from taskweights.models.errors import ConfigurationError
 from taskweights.models.networks import TrunkConfig
+from taskweights.models.registry import problem_entry_points
 from taskweights.models.tasks import Task
-
-ENTRY_POINT_GROUP = "taskweights.problems"
 
 
 @dataclass(frozen=True)
@@ -166,15 +163,10 @@ def digits(seed: int, *, val_fraction: float = 0.2, test_fraction: float = 0.2) 
 
 ProblemBuilder = Callable[..., Problem]
 
-BUILT_IN_PROBLEMS: dict[str, ProblemBuilder] = {"kendall-toy": kendall_toy, "digits": digits}
-
 
 def available_problems() -> dict[str, ProblemBuilder]:
     """Built-in problems plus those installed as `taskweights.problems` entry points."""
-    found = dict(BUILT_IN_PROBLEMS)
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        found.setdefault(entry.name, entry.load())
-    return found
+    return {name: entry.load() for name, entry in problem_entry_points().items()}
 
 
 def problem_parameters(builder: ProblemBuilder) -> dict[str, Any]:

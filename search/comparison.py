@@ -11,86 +11,26 @@ import statistics
 from collections.abc import Sequence
 
 import optuna
-from pydantic import BaseModel
 from scipy import stats
 
 from taskweights.search.arms import EVALUATION, REFERENCE, TUNED, Config
 from taskweights.search.errors import StudyNotFoundError
-from taskweights.search.scores import delta_m
+from taskweights.search.records import counts_toward_budget
+from taskweights.search.results import (
+    ArmConfig,
+    ArmResult,
+    Comparison,
+    Compute,
+    SeedRun,
+    Summary,
+    Verdict,
+)
+from taskweights.search.scores import TaskInfo, delta_m
 from taskweights.search.spec import StudySpec
 from taskweights.search.storage import optuna_study_name
-from taskweights.search.trials import counts_toward_budget
+from taskweights.search.studies import TASKS_ATTR
 
 SIGNIFICANCE_LEVEL = 0.05
-
-
-class Summary(BaseModel):
-    mean: float
-    std: float  # sample standard deviation over seeds (0 with one seed)
-
-    @classmethod
-    def of(cls, values: Sequence[float]) -> Summary:
-        std = statistics.stdev(values) if len(values) > 1 else 0.0
-        return cls(mean=statistics.fmean(values), std=std)
-
-
-class TaskInfo(BaseModel):
-    name: str
-    metric: str
-    higher_is_better: bool
-
-
-class ArmConfig(BaseModel):
-    weights: dict[str, float]  # normalised to sum to 1, so arms compare directly
-    sigmas: dict[str, float] | None = None  # uncertainty weighting: mean learned sigma per task
-    lr: float
-    params: dict[str, object] = {}
-
-
-class Compute(BaseModel):
-    """What the arm's search spent (final evaluation costs every arm the same)."""
-
-    trials: int
-    epochs: int
-    seconds: float
-
-
-class SeedRun(BaseModel):
-    seed: int
-    test: dict[str, float]
-    delta_m: float
-    score: float
-
-
-class ArmResult(BaseModel):
-    arm: str
-    strategy: str
-    config: ArmConfig | None
-    test: dict[str, Summary]
-    delta_m: Summary | None
-    score: Summary | None
-    compute: Compute
-    runs: list[SeedRun]
-    failed_runs: int
-    error: str | None = None
-
-
-class Verdict(BaseModel):
-    best: str | None
-    runner_up: str | None
-    difference: float | None  # best minus runner-up, in the score's units
-    p_value: float | None  # Welch's t-test on the per-seed scores
-    significant: bool
-    statement: str
-
-
-class Comparison(BaseModel):
-    study: str
-    score: str
-    tasks: list[TaskInfo]
-    reference: dict[str, Summary]  # equal weights' test metrics over the evaluation seeds
-    arms: list[ArmResult]
-    verdict: Verdict
 
 
 def normalised(weights: dict[str, float]) -> dict[str, float]:
@@ -173,7 +113,7 @@ def load_comparison(storage: optuna.storages.BaseStorage, name: str) -> Comparis
     except KeyError:
         raise StudyNotFoundError(f"no study named {name!r} in this database.") from None
     spec = StudySpec.model_validate(evaluation.user_attrs["taskweights_spec"])
-    tasks = [TaskInfo.model_validate(t) for t in evaluation.user_attrs["taskweights_tasks"]]
+    tasks = [TaskInfo.model_validate(t) for t in evaluation.user_attrs[TASKS_ATTR]]
     directions = [t.higher_is_better for t in tasks]
     maximize = evaluation.direction == optuna.study.StudyDirection.MAXIMIZE
     trials = evaluation.get_trials(deepcopy=False)

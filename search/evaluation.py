@@ -24,14 +24,10 @@ from taskweights.search.arms import (
 from taskweights.search.concurrency import fail_running_trial, trial_heartbeat
 from taskweights.search.errors import StudyCancelled
 from taskweights.search.events import EvaluationRunFinished
+from taskweights.search.records import INTERRUPTED_ATTR, counts_toward_budget
 from taskweights.search.spec import StudySpec
 from taskweights.search.storage import optuna_study_name
-from taskweights.search.trials import (
-    INTERRUPTED_ATTR,
-    StudyContext,
-    counts_toward_budget,
-    train_config,
-)
+from taskweights.search.trials import StudyContext, train_config
 
 
 def evaluation_seeds(context: StudyContext) -> list[int]:

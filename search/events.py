@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from taskweights.models import EpochRecord
+if TYPE_CHECKING:  # a record of the training loop; events themselves need no torch
+    from taskweights.models import EpochRecord
 
 Phase = Literal["reference", "search", "evaluation", "done"]
 

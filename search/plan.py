@@ -24,6 +24,7 @@ import optuna
 from taskweights.search.arms import REFERENCE, build_arms
 from taskweights.search.events import EventHandler, Phase, PhaseStarted, StopCheck, ignore, never
 from taskweights.search.spec import StudySpec
+from taskweights.search.studies import prepare_study
 
 if TYPE_CHECKING:  # the context holds a built problem: torch
     from taskweights.search.trials import StudyContext
@@ -83,7 +84,7 @@ def run_unit(context: StudyContext, storage: optuna.storages.RDBStorage, unit: U
 
     match unit.stage:
         case 0:
-            runner.prepare_study(context, storage)
+            prepare_study(storage, context.spec, context.task_infos)
             runner.run_reference_phase(context, storage)
         case 1:
             runner.run_search_arm(context, storage, unit.arm)

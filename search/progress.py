@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import optuna
 
 from taskweights.search.arms import EVALUATION, REFERENCE, build_arms, evaluation_run_count
-from taskweights.search.runner import best_value, finished_count
+from taskweights.search.records import best_value, finished_count
 from taskweights.search.spec import StudySpec
 from taskweights.search.storage import optuna_study_name
 

@@ -20,17 +20,16 @@ from taskweights.search.arms import (
     Arm,
     Config,
     arm_named,
-    build_pruner,
-    build_sampler,
     reference_config,
 )
+from taskweights.search.checks import check_against_models
 from taskweights.search.concurrency import (
     arm_lock,
     fail_trials_that_never_beat,
     first_heartbeat,
     trial_heartbeat,
 )
-from taskweights.search.errors import StudyCancelled, StudyConflictError
+from taskweights.search.errors import StudyCancelled
 from taskweights.search.events import (
     ArmStarted,
     EventHandler,
@@ -40,57 +39,20 @@ from taskweights.search.events import (
     ignore,
     never,
 )
-from taskweights.search.scores import Direction, Score
-from taskweights.search.spec import StudySpec, check_against_models
-from taskweights.search.storage import optuna_study_name
-from taskweights.search.trials import (
+from taskweights.search.records import (
     INTERRUPTED_ATTR,
-    StudyContext,
+    best_value,
     counts_toward_budget,
-    make_objective,
+    finished_count,
 )
+from taskweights.search.scores import Score
+from taskweights.search.spec import StudySpec
+from taskweights.search.storage import optuna_study_name
+from taskweights.search.studies import open_arm_study
+from taskweights.search.trials import StudyContext, make_objective
 
 HEARTBEAT_WITHOUT_OPTIMIZE = "Heartbeat of storage is supposed to be used with Study.optimize"
 OPEN = (TrialState.RUNNING, TrialState.WAITING)  # reserved: they will use up budget
-SPEC_ATTR = "taskweights_spec"
-ARM_ATTR = "taskweights_arm"
-TASKS_ATTR = "taskweights_tasks"
-
-
-def open_arm_study(
-    storage: optuna.storages.BaseStorage, spec: StudySpec, arm: str, direction: Direction
-) -> optuna.Study:
-    study = optuna.create_study(
-        storage=storage,
-        study_name=optuna_study_name(spec.name, arm),
-        direction=direction,
-        sampler=build_sampler(spec),
-        pruner=build_pruner(spec),
-        load_if_exists=True,
-    )
-    if SPEC_ATTR not in study.user_attrs:
-        study.set_user_attr(SPEC_ATTR, spec.model_dump(mode="json"))
-        study.set_user_attr(ARM_ATTR, arm)
-    return study
-
-
-def stored_spec(storage: optuna.storages.BaseStorage, name: str) -> dict | None:
-    """The spec a study of this name was created with, or None if there is none."""
-    try:
-        study = optuna.load_study(study_name=optuna_study_name(name, EVALUATION), storage=storage)
-    except KeyError:
-        return None
-    return study.user_attrs.get(SPEC_ATTR)
-
-
-def claim_name(storage: optuna.storages.BaseStorage, spec: StudySpec) -> None:
-    """Refuse to mix two different specs under one name; the same spec resumes."""
-    existing = stored_spec(storage, spec.name)
-    if existing is not None and existing != spec.model_dump(mode="json"):
-        raise StudyConflictError(
-            f"a study named {spec.name!r} already exists in this database with another spec; "
-            "choose another name (or rerun the original spec to resume it)."
-        )
 
 
 def fail_interrupted_trials(storage: optuna.storages.BaseStorage, spec: StudySpec) -> None:
@@ -108,18 +70,6 @@ def fail_interrupted_trials(storage: optuna.storages.BaseStorage, spec: StudySpe
             storage.set_trial_user_attr(trial_id, "error", "the run was interrupted")
             storage.set_trial_user_attr(trial_id, INTERRUPTED_ATTR, True)
             study.tell(trial.number, state=TrialState.FAIL)
-
-
-def finished_count(study: optuna.Study) -> int:
-    """Trials that used up budget: completed, pruned, or failed on their own (not interrupted)."""
-    return sum(1 for t in study.get_trials(deepcopy=False) if counts_toward_budget(t))
-
-
-def best_value(study: optuna.Study) -> float | None:
-    try:
-        return study.best_value
-    except ValueError:  # no completed trial yet
-        return None
 
 
 def reserve_trial(
@@ -235,20 +185,6 @@ def study_context(
 ) -> StudyContext:
     problem = check_against_models(spec)
     return StudyContext(spec, problem, Score(spec.score, problem.tasks), on_event, should_stop)
-
-
-def prepare_study(context: StudyContext, storage: optuna.storages.RDBStorage) -> None:
-    """Claim the name and create the study that holds the spec; idempotent for the same spec."""
-    claim_name(storage, context.spec)
-    evaluation = open_arm_study(storage, context.spec, EVALUATION, context.score.direction)
-    if TASKS_ATTR not in evaluation.user_attrs:
-        evaluation.set_user_attr(
-            TASKS_ATTR,
-            [
-                {"name": t.name, "metric": t.metric, "higher_is_better": t.higher_is_better}
-                for t in context.problem.tasks
-            ],
-        )
 
 
 def run_reference_phase(context: StudyContext, storage: optuna.storages.RDBStorage) -> None:

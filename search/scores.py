@@ -9,11 +9,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
-from taskweights.models import Task
+from pydantic import BaseModel
 
 Direction = Literal["maximize", "minimize"]
+
+
+class TaskLike(Protocol):
+    """What a score needs of a task: a model's `Task`, or a stored `TaskInfo`."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def higher_is_better(self) -> bool: ...
+
+
+class TaskInfo(BaseModel):
+    """A task as stored with a study and shown in its comparison (no tensors, no torch)."""
+
+    name: str
+    metric: str
+    higher_is_better: bool
 
 
 def delta_m(
@@ -31,7 +49,7 @@ class Score:
     """`delta_m` against a reference, or one task's metric (`task:<name>`)."""
 
     name: str
-    tasks: tuple[Task, ...]
+    tasks: tuple[TaskLike, ...]
 
     @property
     def task_index(self) -> int | None:

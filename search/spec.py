@@ -1,16 +1,16 @@
 """The study spec: what a user writes (YAML, JSON, HTTP body or Python) to ask for a comparison.
 
 Validation happens in two passes, both reported the same way (`SpecError` with field paths):
-pydantic checks shapes and ranges, then `check_against_models` builds the problem and every
-strategy once, so a bad problem parameter or strategy hyperparameter fails before any storage
-is touched.
+here pydantic checks shapes, ranges and names (torch-free: a client checks a spec before sending
+it), then `search.checks.check_against_models` builds the problem and every strategy once, so a
+bad problem parameter or strategy hyperparameter fails before any storage is touched.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -29,15 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-from taskweights.models import (
-    STRATEGIES,
-    ConfigurationError,
-    TrunkConfig,
-    available_problems,
-    build_problem,
-    build_strategy,
-)
-from taskweights.models.problems import Problem
+from taskweights.models.registry import problem_names, strategy_names
 from taskweights.search.errors import SpecError
 
 RESERVED_ARMS = frozenset({"tuned", "reference", "evaluation"})
@@ -53,9 +45,6 @@ class TrunkSpec(StrictModel):
     hidden: list[PositiveInt] = Field(default=[64], min_length=1)
     channels: list[PositiveInt] = [16, 32]
     dropout: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
-
-    def to_config(self) -> TrunkConfig:
-        return TrunkConfig(self.type, tuple(self.hidden), tuple(self.channels), self.dropout)
 
 
 class TaskOverride(StrictModel):
@@ -77,9 +66,9 @@ class ProblemSpec(StrictModel):
     @field_validator("name")
     @classmethod
     def _known(cls, name: str) -> str:
-        problems = available_problems()
+        problems = problem_names()
         if name not in problems:
-            raise ValueError(f"Unknown problem {name!r}; choose from {sorted(problems)}.")
+            raise ValueError(f"Unknown problem {name!r}; choose from {problems}.")
         return name
 
 
@@ -93,8 +82,8 @@ class StrategySpec(StrictModel):
     @field_validator("name")
     @classmethod
     def _known(cls, name: str) -> str:
-        if name not in STRATEGIES:
-            raise ValueError(f"Unknown weighting {name!r}; choose from {sorted(STRATEGIES)}.")
+        if name not in strategy_names():
+            raise ValueError(f"Unknown weighting {name!r}; choose from {strategy_names()}.")
         return name
 
     @property
@@ -214,62 +203,36 @@ def _reason(error: Any) -> str:
     return error["msg"]
 
 
-def check_against_models(spec: StudySpec) -> Problem:
-    """Build the problem and every strategy once; return the problem (its tasks are needed)."""
-    try:
-        problem = build_problem(spec.problem.name, spec.problem.params, spec.seed)
-    except ConfigurationError as error:
-        field = "problem.name" if str(error).startswith("Unknown") else "problem.params"
-        raise SpecError([(field, str(error))]) from error
-    except TypeError as error:  # a parameter of the wrong type reached the builder
-        raise SpecError([("problem.params", str(error))]) from error
-    try:
-        problem = problem.with_task_overrides(
-            {name: override.fields() for name, override in spec.problem.tasks.items()}
-        )
-    except ConfigurationError as error:
-        raise SpecError([("problem.tasks", str(error))]) from error
-    issues: list[tuple[str, str]] = []
-    trunk = spec.problem.trunk
-    if trunk is not None and trunk.type == "cnn" and len(problem.input_shape) != 3:
-        issues.append(
-            (
-                "problem.trunk.type",
-                f"a cnn trunk needs image inputs but {spec.problem.name!r} has inputs of shape "
-                f"{problem.input_shape}",
-            )
-        )
-    classification = [task.is_classification for task in problem.tasks]
-    for i, strategy in enumerate(spec.strategies):
-        try:
-            build_strategy(strategy.name, classification, strategy.params)
-        except (ConfigurationError, TypeError) as error:
-            field = "name" if str(error).startswith("Unknown") else "params"
-            issues.append((f"strategies.{i}.{field}", str(error)))
-    if spec.score.startswith("task:") and spec.score[5:] not in problem.task_names:
-        issues.append(("score", f"no task {spec.score[5:]!r}; tasks are {problem.task_names}"))
-    if issues:
-        raise SpecError(issues)
-    return problem
-
-
 def field_issues(errors: Sequence[Any]) -> list[tuple[str, str]]:
     """(field path, reason) pairs from pydantic's error list."""
     return [(_field_path(e["loc"]), _reason(e)) for e in errors]
 
 
-def validate_spec(data: Any) -> StudySpec:
-    """A `StudySpec` from plain data, or `SpecError` listing every bad field and why."""
+def parse_spec(data: Any) -> StudySpec:
+    """A `StudySpec` from plain data, or `SpecError` listing every bad field and why.
+
+    Shapes, ranges and names only; `search.checks.validate_spec` also builds what it names.
+    """
     try:
-        spec = StudySpec.model_validate(data)
+        return StudySpec.model_validate(data)
     except ValidationError as error:
         raise SpecError(field_issues(error.errors(include_url=False))) from None
-    check_against_models(spec)
-    return spec
 
 
-def load_spec(path: str | Path) -> StudySpec:
-    """Read a spec from a YAML or JSON file (JSON is YAML, so one parser serves both)."""
+SpecSource = StudySpec | Mapping[str, Any] | str | Path
+
+
+def load_spec(source: SpecSource) -> StudySpec:
+    """A spec from a YAML or JSON file, from a mapping, or as given; `SpecError` if invalid."""
+    if isinstance(source, StudySpec):
+        return source
+    if isinstance(source, Mapping):
+        return parse_spec(dict(source))
+    return parse_spec(read_spec_file(source))
+
+
+def read_spec_file(path: str | Path) -> dict[str, Any]:
+    """A spec file's fields (JSON is YAML, so one parser serves both), checked to be a mapping."""
     path = Path(path)
     try:
         text = path.read_text()
@@ -282,4 +245,4 @@ def load_spec(path: str | Path) -> StudySpec:
     if not isinstance(data, dict):
         kind = type(data).__name__
         raise SpecError([("spec", f"{path} must hold a mapping of fields, not {kind}")])
-    return validate_spec(data)
+    return data

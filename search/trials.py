@@ -23,34 +23,12 @@ from taskweights.models import (
     train,
 )
 from taskweights.search.arms import Arm, Config, suggest_config
+from taskweights.search.checks import task_infos, trunk_config
 from taskweights.search.errors import StudyCancelled
 from taskweights.search.events import EpochFinished, EventHandler, Phase, StopCheck, ignore, never
-from taskweights.search.scores import Score
+from taskweights.search.records import INTERRUPTED_ATTR
+from taskweights.search.scores import Score, TaskInfo
 from taskweights.search.spec import StudySpec
-
-INTERRUPTED_ATTR = "interrupted"
-
-
-STALE_REASON = "its worker stopped (no heartbeat)"
-
-
-def counts_toward_budget(trial: optuna.trial.FrozenTrial) -> bool:
-    """Finished trials, except failures that were not the trial's own doing.
-
-    A trial that fails on its own (divergence) records its `error` while it runs. One whose
-    process was killed never could (and Optuna cannot annotate a trial once failed); one
-    stopped by a cancel or a shutdown is marked interrupted before it is failed.
-    """
-    attrs = trial.user_attrs
-    if trial.state == optuna.trial.TrialState.FAIL:
-        return "error" in attrs and not attrs.get(INTERRUPTED_ATTR, False)
-    return trial.state.is_finished()
-
-
-def failure_reason(trial: optuna.trial.FrozenTrial) -> str | None:
-    if trial.state != optuna.trial.TrialState.FAIL:
-        return None
-    return trial.user_attrs.get("error", STALE_REASON)
 
 
 @dataclass(frozen=True)
@@ -62,6 +40,10 @@ class StudyContext:
     score: Score
     on_event: EventHandler = ignore
     should_stop: StopCheck = never  # checked after every epoch of every run
+
+    @property
+    def task_infos(self) -> list[TaskInfo]:
+        return task_infos(self.problem)
 
     @property
     def tasks(self) -> list[str]:
@@ -102,7 +84,7 @@ def train_config(
         device=spec.training.device,
         seed=seed,
     )
-    trunk = spec.problem.trunk.to_config() if spec.problem.trunk else None
+    trunk = trunk_config(spec.problem.trunk) if spec.problem.trunk else None
     return train(context.problem, strategy, train_config, trunk, each_epoch)
 
 

@@ -22,7 +22,8 @@ from taskweights.search import (
     validate_spec,
 )
 from taskweights.search.concurrency import first_heartbeat
-from taskweights.search.runner import HEARTBEAT_WITHOUT_OPTIMIZE, open_arm_study
+from taskweights.search.runner import HEARTBEAT_WITHOUT_OPTIMIZE
+from taskweights.search.studies import open_arm_study
 from tests.conftest import small_digits_spec
 
 GRACE_SECONDS = 2
@@ -40,7 +41,7 @@ def run_tuned_arm_beside_a_dead_trial(
     context = study_context(spec, should_stop=lambda: time.monotonic() > deadline)
     storage = open_storage(storage_url, heartbeat_seconds=1, grace_seconds=GRACE_SECONDS)
     try:
-        prepare_study(context, storage)
+        prepare_study(storage, spec, context.task_infos)
         run_reference_phase(context, storage)
         tuned = open_arm_study(storage, spec, "tuned", context.score.direction)
         with pytest.warns(UserWarning, match=HEARTBEAT_WITHOUT_OPTIMIZE):

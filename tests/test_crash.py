@@ -183,7 +183,7 @@ def test_serve_stops_its_workers(db_url: str) -> None:
 
 SIGNAL_INSIDE_THE_EVENTS_LOCK = """
 import os, signal, threading, time
-from taskweights.app.processes import stop_on_signals
+from taskweights.app.workers.worker import stop_on_signals
 stopped = threading.Event()
 stop_on_signals(stopped.set)
 with stopped._cond:  # this thread holds the Event's lock, as it does inside Event.wait

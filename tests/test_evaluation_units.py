@@ -95,7 +95,7 @@ def test_an_arm_run_needs_the_reference_first(storage_url: str) -> None:
     spec = spec_named("early")
     with storage_at(storage_url) as storage:
         context = study_context(spec)
-        prepare_study(context, storage)
+        prepare_study(storage, spec, context.task_infos)
         with pytest.raises(DivergedError, match="reference has no finished evaluation run"):
             run_unit(context, storage, Unit(3, "tuned", 0))
         assert not optuna.load_study(

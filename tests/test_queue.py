@@ -12,9 +12,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select, text
 
-from taskweights.app.db import VERSION_TABLE, Database, alembic_config, upgrade_database
-from taskweights.app.queue import claim_next, enqueue_study, finish
-from taskweights.app.tables import Base, StudyRow, WorkUnitRow
+from taskweights.app.db.database import VERSION_TABLE, Database, alembic_config, upgrade_database
+from taskweights.app.db.queue import claim_next, enqueue_study, finish
+from taskweights.app.db.tables import Base, StudyRow, WorkUnitRow
 from taskweights.search import Unit, phase_of, validate_spec
 from tests.conftest import small_digits_spec
 

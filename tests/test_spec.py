@@ -9,7 +9,7 @@ import pytest
 
 from taskweights.search import SpecError, load_spec, validate_spec
 from taskweights.search.arms import build_arms
-from taskweights.search.spec import check_against_models
+from taskweights.search.checks import check_against_models
 from tests.conftest import small_digits_spec
 
 

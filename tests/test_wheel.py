@@ -80,8 +80,8 @@ def test_the_wheel_holds_one_package_with_its_migrations_and_type_marker(wheel: 
     assert tops == {"taskweights"}
     for needed in (
         "taskweights/py.typed",
-        "taskweights/app/migrations/script.py.mako",
-        "taskweights/app/migrations/versions/0001_initial_tables.py",
+        "taskweights/app/db/migrations/script.py.mako",
+        "taskweights/app/db/migrations/versions/0001_initial_tables.py",
         "taskweights/models/strategies/uncertainty.py",
         "taskweights/search/spec.py",
     ):

@@ -10,6 +10,7 @@ import inspect
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from taskweights.models import registry
 from taskweights.models.errors import ConfigurationError
 from taskweights.models.strategies.alpha import LearnedConvexWeights
 from taskweights.models.strategies.base import GradientWeighting, LossWeighting, WeightingStrategy
@@ -19,17 +20,9 @@ from taskweights.models.strategies.gradnorm import GradNorm
 from taskweights.models.strategies.rlw import RandomLossWeighting
 from taskweights.models.strategies.uncertainty import UncertaintyWeighting
 
+# the classes behind the registry's names (models/registry.py owns the names)
 STRATEGIES: dict[str, type[WeightingStrategy]] = {
-    cls.name: cls
-    for cls in (
-        LearnedConvexWeights,
-        DynamicWeightAverage,
-        EqualWeights,
-        FixedWeights,
-        GradNorm,
-        RandomLossWeighting,
-        UncertaintyWeighting,
-    )
+    name: registry.load_strategy(name) for name in registry.strategy_names()
 }
 
 

@@ -17,8 +17,6 @@ class LearnedConvexWeights(LossWeighting):
     by changing the model, and the model cannot move the weights.
     """
 
-    name = "alpha"
-
     def __init__(self, classification: Sequence[bool], *, weight_lr: float = 10.0) -> None:
         super().__init__(classification)
         self.lr_scale = positive("weight_lr", weight_lr)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import ClassVar
 
 import torch
 from torch import Tensor, nn
@@ -32,7 +31,6 @@ class WeightingStrategy(nn.Module, ABC):
     strategy's own parameters, if it has any.
     """
 
-    name: ClassVar[str]
     lr_scale: float = 1.0
     classification: Tensor  # (n_tasks,) bool buffer
 

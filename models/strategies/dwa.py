@@ -16,7 +16,6 @@ class DynamicWeightAverage(LossWeighting):
     epochs. A task whose loss falls slowly gets more weight.
     """
 
-    name = "dwa"
     weights: Tensor
     previous_losses: Tensor  # (2, n_tasks): epochs t-2 and t-1
     epochs_seen: Tensor

@@ -12,7 +12,6 @@ from taskweights.models.strategies.base import LossWeighting
 class FixedWeights(LossWeighting):
     """L = sum_i w_i * L_i with constant, user-given weights (what the tuned arm searches)."""
 
-    name = "fixed"
     weights: Tensor
 
     def __init__(self, classification: Sequence[bool], *, weights: Sequence[float]) -> None:
@@ -36,8 +35,6 @@ class FixedWeights(LossWeighting):
 
 class EqualWeights(FixedWeights):
     """L = sum_i L_i: the baseline every other strategy is measured against."""
-
-    name = "equal"
 
     def __init__(self, classification: Sequence[bool]) -> None:
         super().__init__(classification, weights=[1.0] * len(classification))

@@ -18,7 +18,6 @@ class GradNorm(GradientWeighting):
     weights are renormalised to sum to the number of tasks.
     """
 
-    name = "gradnorm"
     initial_losses: Tensor
     started: Tensor
 

@@ -15,7 +15,6 @@ class RandomLossWeighting(LossWeighting):
     the weights drawn since the last epoch ended.
     """
 
-    name = "rlw"
     weight_sum: Tensor
     draws: Tensor
 

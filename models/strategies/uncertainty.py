@@ -19,7 +19,6 @@ class UncertaintyWeighting(LossWeighting):
     need thousands of steps to travel to log(100).
     """
 
-    name = "uncertainty"
     factor: Tensor
 
     def __init__(

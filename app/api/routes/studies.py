@@ -8,9 +8,9 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 from fastapi.sse import EventSourceResponse
 
-from taskweights.app import service
-from taskweights.app.deps import ServicesDep, TokenRequired
-from taskweights.app.events import event_stream
+from taskweights.app.api import service
+from taskweights.app.api.deps import ServicesDep, TokenRequired
+from taskweights.app.api.events import event_stream
 from taskweights.app.schemas import (
     Problem,
     SigmasPublic,

@@ -16,11 +16,12 @@ import optuna_dashboard
 from a2wsgi import WSGIMiddleware
 from fastapi import FastAPI
 
-from taskweights.app.db import Database, upgrade_database
-from taskweights.app.errors import install_error_handlers
-from taskweights.app.routes import catalog, health, studies
+from taskweights.app.api.errors import install_error_handlers
+from taskweights.app.api.models_process import MODELS
+from taskweights.app.api.routes import catalog, health, studies
+from taskweights.app.db.database import Database, upgrade_database
 from taskweights.app.settings import Settings
-from taskweights.search import open_storage
+from taskweights.search.storage import open_storage
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -56,6 +57,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.db = Database(settings.db_url)
     app.state.storage = open_storage(settings.db_url)
+    app.state.models = MODELS
+    MODELS.start()  # warms up while the first requests are answered
     install_error_handlers(app)
     for module in (studies, catalog, health):
         app.include_router(module.router)

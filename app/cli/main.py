@@ -18,23 +18,15 @@ import sys
 from collections.abc import Callable, Sequence
 
 import httpx
-import torch
 from rich.console import Console
 
+from taskweights.app.cli.render import follow_events, print_comparison, print_status
 from taskweights.app.client import ApiError, Client
-from taskweights.app.render import StudyProgress, follow_events, print_comparison, print_status
 from taskweights.app.settings import Settings
-from taskweights.models import ModelsError
-from taskweights.search import (
-    Comparison,
-    SpecError,
-    StudyConflictError,
-    StudyNotFoundError,
-    load_comparison,
-    load_spec,
-    run_study,
-    storage_at,
-)
+from taskweights.models.errors import ModelsError
+from taskweights.search.errors import SpecError, StudyConflictError, StudyNotFoundError
+from taskweights.search.results import Comparison
+from taskweights.search.spec import load_spec
 
 USAGE_ERROR, RUN_FAILED = 2, 1
 
@@ -129,21 +121,19 @@ def show(comparison: Comparison, as_json: bool, console: Console) -> int:
     return 0
 
 
-def command_run(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    spec = load_spec(args.spec)
-    torch.set_num_threads(settings.threads)
-    with StudyProgress(Console(stderr=True)) as progress:
-        run_study(spec, args.db, progress)
-    with storage_at(args.db) as storage:
-        return show(load_comparison(storage, spec.name), args.json, console)
+def command_run(args: argparse.Namespace, console: Console) -> int:
+    from taskweights.app import local  # trains here: torch and the storage load now
+
+    return show(local.run_study(args.spec, args.db, progress=True), args.json, console)
 
 
 def command_compare(args: argparse.Namespace, console: Console) -> int:
     if args.url:
         with Client(args.url, args.token) as client:
             return show(client.comparison(study_id(args.study)), args.json, console)
-    with storage_at(args.db) as storage:
-        return show(load_comparison(storage, args.study), args.json, console)
+    from taskweights.app import local
+
+    return show(local.load_comparison(args.study, args.db), args.json, console)
 
 
 def command_submit(args: argparse.Namespace, console: Console) -> int:
@@ -151,14 +141,14 @@ def command_submit(args: argparse.Namespace, console: Console) -> int:
     with Client(need_url(args), args.token) as client:
         study = client.submit(spec, args.idempotency_key)
         errors = Console(stderr=True)
-        errors.print(f"study {study['id']} ({study['name']}): {study['status']}", highlight=False)
+        errors.print(f"study {study.id} ({study.name}): {study.status}", highlight=False)
         if not args.wait:
             return 0
-        final = follow_events(client, study["id"], errors)
-        if final["status"] != "done":
-            errors.print(f"study {study['id']} ended {final['status']}: {final.get('error')}")
+        final = follow_events(client, study.id, errors)
+        if final.status != "done":
+            errors.print(f"study {study.id} ended {final.status}: {final.error}")
             return RUN_FAILED
-        return show(client.comparison(study["id"]), args.json, console)
+        return show(client.comparison(study.id), args.json, console)
 
 
 def command_status(args: argparse.Namespace, console: Console) -> int:
@@ -184,29 +174,34 @@ class UsageError(Exception):
 
 
 def dispatch(args: argparse.Namespace, settings: Settings, console: Console) -> int:
-    # the server stack loads only for the commands that need it
-    from taskweights.app import processes
+    """Run the command; each loads only what it needs (a client command: no torch, no server)."""
+    if args.command == "submit":
+        return command_submit(args, console)
+    if args.command == "status":
+        return command_status(args, console)
+    if args.command == "compare" and args.url:
+        return command_compare(args, console)
+    import optuna
 
-    processes.quiet_optuna()
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    with_db = settings.model_copy(update={"db_url": args.db})
     match args.command:
         case "run":
-            return command_run(args, settings, console)
+            return command_run(args, console)
         case "compare":
             return command_compare(args, console)
-        case "submit":
-            return command_submit(args, console)
-        case "status":
-            return command_status(args, console)
         case "serve":
-            processes.serve(
-                settings.model_copy(update={"db_url": args.db}), args.host, args.port, args.workers
-            )
+            from taskweights.app.api.server import serve
+
+            serve(with_db, args.host, args.port, args.workers)
         case "worker":
-            return processes.run_workers(
-                settings.model_copy(update={"db_url": args.db}), args.processes, once=args.once
-            )
+            from taskweights.app.workers.processes import run_workers
+
+            return run_workers(with_db, args.processes, once=args.once)
         case "db":
-            processes.upgrade_database(args.db)
+            from taskweights.app.db.database import upgrade_database
+
+            upgrade_database(args.db)
     return 0
 
 

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 
 import torch
 from sqlalchemy import delete, update
 
-from taskweights.app.db import Database
-from taskweights.app.queue import Claim, claim_next, finish, release
-from taskweights.app.tables import EpochRow, StudyRow, WorkerRow, WorkUnitRow, utcnow
+from taskweights.app.db.database import Database, upgrade_database
+from taskweights.app.db.queue import Claim, claim_next, finish, release
+from taskweights.app.db.tables import EpochRow, StudyRow, WorkerRow, WorkUnitRow, utcnow
+from taskweights.app.settings import Settings
+from taskweights.app.workers.processes import log_to_stderr
 from taskweights.models import ModelsError
 from taskweights.search import (
     EpochFinished,
@@ -172,3 +176,33 @@ class Worker:
                         .where(WorkUnitRow.id == claim.unit_id)
                         .values(heartbeat_at=now)
                     )
+
+
+def run_worker(settings: Settings, once: bool = False) -> None:
+    """One worker in this process; SIGTERM or Ctrl-C ends it after the current epoch."""
+    log_to_stderr()
+    upgrade_database(settings.db_url)
+    worker = Worker(
+        Database(settings.db_url),
+        threads=settings.threads,
+        heartbeat_seconds=settings.heartbeat_seconds,
+        grace_seconds=settings.grace_seconds,
+    )
+    stop_on_signals(worker.stop)
+    worker.run(once=once)
+
+
+def stop_on_signals(stop: Callable[[], None]) -> None:
+    """SIGTERM and Ctrl-C call `stop`, from a thread of its own.
+
+    A Python signal handler runs in the main thread between two bytecodes, possibly while that
+    thread holds the lock inside the `threading.Event` that `stop` sets (in `Event.wait`, or in
+    the handler of an earlier signal); setting it there deadlocks. A worker that got SIGTERM
+    from `serve` and again from the kernel as `serve` died hung that way, never exiting.
+    """
+
+    def handler(_signum: int, _frame: object) -> None:
+        threading.Thread(target=stop, name="stop", daemon=True).start()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, handler)

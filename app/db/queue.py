@@ -17,8 +17,8 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from taskweights.app.db import Database
-from taskweights.app.tables import TERMINAL, StudyRow, WorkUnitRow, utcnow
+from taskweights.app.db.database import Database
+from taskweights.app.db.tables import TERMINAL, StudyRow, WorkUnitRow, utcnow
 from taskweights.search import DONE, StudySpec, Unit, units_of
 
 MAX_ATTEMPTS = 5  # a unit whose workers keep dying fails its study

@@ -15,9 +15,9 @@ from fastapi import Request
 from fastapi.sse import format_sse_event
 from starlette.concurrency import run_in_threadpool
 
-from taskweights.app import service
+from taskweights.app.api import service
+from taskweights.app.db.tables import TERMINAL
 from taskweights.app.schemas import StudyPublic
-from taskweights.app.tables import TERMINAL
 
 POLL_SECONDS = 0.5
 
@@ -28,7 +28,7 @@ def _event(name: str, data: Any) -> bytes:
 
 def _snapshot(state: Any, study_id: int) -> StudyPublic:
     with state.db.sessions() as session:
-        services = service.Services(session, state.storage, state.settings)
+        services = service.Services(session, state.storage, state.settings, state.models)
         return service.to_public(services, service.get_row(session, study_id))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
@@ -17,14 +17,18 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from taskweights.search import (
+from taskweights.app.schemas import StudyPublic
+from taskweights.search.events import (
     ArmStarted,
-    Comparison,
     EvaluationRunFinished,
     Event,
     PhaseStarted,
     TrialFinished,
 )
+from taskweights.search.results import Comparison
+
+if TYPE_CHECKING:
+    from taskweights.app.client import Client
 
 
 class StudyProgress:
@@ -155,25 +159,24 @@ def print_comparison(console: Console, comparison: Comparison) -> None:
     console.print(f"[bold]Verdict:[/bold] {comparison.verdict.statement}", highlight=False)
 
 
-def print_status(console: Console, study: dict[str, Any]) -> None:
+def print_status(console: Console, study: StudyPublic) -> None:
     """A submitted study's status, phase and per-arm progress."""
     console.print(
-        f"study {study['id']} [bold]{study['name']}[/bold]: {study['status']}, "
-        f"phase {study['phase']}",
+        f"study {study.id} [bold]{study.name}[/bold]: {study.status}, phase {study.phase}",
         highlight=False,
     )
-    if study.get("error"):
-        console.print(f"[red]error:[/red] {study['error']}", highlight=False)
-    for arm in study["arms"]:
-        best = "" if arm["best"] is None else f"  best {arm['best']:+.3f}"
-        console.print(f"  {arm['arm']:<14} {arm['done']}/{arm['budget']} trials{best}")
-    evaluation = study["evaluation"]
-    console.print(f"  {'evaluation':<14} {evaluation['done']}/{evaluation['total']} runs")
+    if study.error:
+        console.print(f"[red]error:[/red] {study.error}", highlight=False)
+    for arm in study.arms:
+        best = "" if arm.best is None else f"  best {arm.best:+.3f}"
+        console.print(f"  {arm.arm:<14} {arm.done}/{arm.budget} trials{best}")
+    evaluation = study.evaluation
+    console.print(f"  {'evaluation':<14} {evaluation.done}/{evaluation.total} runs")
 
 
-def follow_events(client: Any, study_id: int, console: Console) -> dict[str, Any]:
+def follow_events(client: Client, study_id: int, console: Console) -> StudyPublic:
     """Draw a submitted study's progress from its server-sent events; return the final state."""
-    final: dict[str, Any] = {}
+    final: StudyPublic | None = None
     with StudyProgress(console) as progress:
         for event, data in client.events(study_id):
             if event == "phase":
@@ -187,5 +190,5 @@ def follow_events(client: Any, study_id: int, console: Console) -> dict[str, Any
             elif event == "evaluation" and data["total"]:
                 progress(EvaluationRunFinished("", 0, False, data["done"], data["total"]))
             elif event == "done":
-                final = data
-    return final
+                final = StudyPublic.model_validate(data)
+    return final if final is not None else client.study(study_id)

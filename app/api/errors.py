@@ -5,6 +5,7 @@ ServiceError
 ├── Conflict (409): a name in use, a comparison asked for before the study is done
 └── IdempotencyMismatch (422): an Idempotency-Key reused with another body
 search.SpecError (422), search.StudyConflictError (409), search.StudyNotFoundError (404)
+models_process.ModelsUnavailable (503): the process that checks specs died twice in a row
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from taskweights.search import SpecError, StudyConflictError, StudyNotFoundError
+from taskweights.app.api.models_process import ModelsUnavailable
+from taskweights.search.errors import SpecError, StudyConflictError, StudyNotFoundError
 from taskweights.search.spec import field_issues
 
 
@@ -67,3 +69,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StudyNotFoundError)
     async def missing(request: Request, error: StudyNotFoundError) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=404)
+
+    @app.exception_handler(ModelsUnavailable)
+    async def models_unavailable(request: Request, error: ModelsUnavailable) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=503)

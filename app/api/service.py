@@ -9,8 +9,10 @@ import optuna
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from taskweights.app import queue
-from taskweights.app.errors import Conflict, IdempotencyMismatch, NotFound
+from taskweights.app.api.errors import Conflict, IdempotencyMismatch, NotFound
+from taskweights.app.api.models_process import ModelsProcess
+from taskweights.app.db import queue
+from taskweights.app.db.tables import TERMINAL, EpochRow, StudyRow, WorkUnitRow
 from taskweights.app.schemas import (
     ArmProgressPublic,
     EpochWeights,
@@ -23,7 +25,6 @@ from taskweights.app.schemas import (
     WeightSeries,
 )
 from taskweights.app.settings import Settings
-from taskweights.app.tables import TERMINAL, EpochRow, StudyRow, WorkUnitRow
 from taskweights.search import (
     Comparison,
     SpecError,
@@ -34,7 +35,6 @@ from taskweights.search import (
     load_comparison,
     phase_of,
     prepare_study,
-    study_context,
     study_progress,
 )
 
@@ -46,6 +46,7 @@ class Services:
     session: Session
     storage: optuna.storages.RDBStorage
     settings: Settings
+    models: ModelsProcess
 
 
 def check_limits(spec: StudySpec, settings: Settings) -> None:
@@ -85,7 +86,8 @@ def create_study(
     check_limits(spec, services.settings)
     if session.scalar(select(StudyRow.id).where(StudyRow.name == spec.name)) is not None:
         raise Conflict(f"a study named {spec.name!r} already exists")
-    prepare_study(study_context(spec), services.storage)  # its Optuna studies, for the dashboard
+    tasks = services.models.check(spec)  # builds the problem and strategies, in the child
+    prepare_study(services.storage, spec, tasks)  # its Optuna studies, for the dashboard
     study = StudyRow(
         name=spec.name,
         spec=spec.model_dump(mode="json"),

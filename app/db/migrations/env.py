@@ -7,8 +7,8 @@ from typing import Any
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from taskweights.app.db import VERSION_TABLE
-from taskweights.app.tables import Base
+from taskweights.app.db.database import VERSION_TABLE
+from taskweights.app.db.tables import Base
 
 config = context.config
 target_metadata = Base.metadata

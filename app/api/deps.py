@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from taskweights.app.service import Services
+from taskweights.app.api.service import Services
 
 bearer = HTTPBearer(auto_error=False, description="the server's TASKWEIGHTS_TOKEN")
 
@@ -18,7 +18,7 @@ def get_services(request: Request) -> Iterator[Services]:
     """A session per request; handlers that change something commit it themselves."""
     state = request.app.state
     with state.db.sessions() as session:
-        yield Services(session, state.storage, state.settings)
+        yield Services(session, state.storage, state.settings, state.models)
 
 
 def require_token(

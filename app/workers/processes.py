@@ -1,4 +1,5 @@
-"""`taskweights serve` and `taskweights worker`: the service's processes."""
+"""Starting and stopping worker processes: `taskweights worker --processes N`, and those of
+`taskweights serve`. Torch-free: the processes started here import it, this one does not."""
 
 from __future__ import annotations
 
@@ -9,49 +10,12 @@ import os
 import signal
 import subprocess
 import sys
-import threading
-from collections.abc import Callable
 
-import optuna
-import uvicorn
-
-from taskweights.app.db import Database, upgrade_database
-from taskweights.app.main import create_app
+from taskweights.app.db.database import upgrade_database
 from taskweights.app.settings import Settings
-from taskweights.app.worker import Worker
 
 log = logging.getLogger("taskweights")
 WORKER_EXIT_SECONDS = 30
-
-
-def run_worker(settings: Settings, once: bool = False) -> None:
-    """One worker in this process; SIGTERM or Ctrl-C ends it after the current epoch."""
-    log_to_stderr()
-    upgrade_database(settings.db_url)
-    worker = Worker(
-        Database(settings.db_url),
-        threads=settings.threads,
-        heartbeat_seconds=settings.heartbeat_seconds,
-        grace_seconds=settings.grace_seconds,
-    )
-    stop_on_signals(worker.stop)
-    worker.run(once=once)
-
-
-def stop_on_signals(stop: Callable[[], None]) -> None:
-    """SIGTERM and Ctrl-C call `stop`, from a thread of its own.
-
-    A Python signal handler runs in the main thread between two bytecodes, possibly while that
-    thread holds the lock inside the `threading.Event` that `stop` sets (in `Event.wait`, or in
-    the handler of an earlier signal); setting it there deadlocks. A worker that got SIGTERM
-    from `serve` and again from the kernel as `serve` died hung that way, never exiting.
-    """
-
-    def handler(_signum: int, _frame: object) -> None:
-        threading.Thread(target=stop, name="stop", daemon=True).start()
-
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, handler)
 
 
 def run_workers(settings: Settings, count: int, once: bool = False) -> int:
@@ -60,6 +24,8 @@ def run_workers(settings: Settings, count: int, once: bool = False) -> int:
     Exit status 0 when every worker exited cleanly, else 1.
     """
     if count == 1:
+        from taskweights.app.workers.worker import run_worker  # this process trains: torch
+
         run_worker(settings, once)
         return 0
     log_to_stderr()
@@ -115,23 +81,6 @@ def stop_workers(workers: list[subprocess.Popen[bytes]]) -> None:
             process.wait(timeout=WORKER_EXIT_SECONDS)
         except subprocess.TimeoutExpired:
             process.kill()
-
-
-def serve(settings: Settings, host: str, port: int, workers: int | None) -> None:
-    """The API on host:port, and `workers` local worker processes (default: one per core)."""
-    log_to_stderr()
-    upgrade_database(settings.db_url)
-    count = workers if workers is not None else (settings.workers or os.cpu_count() or 1)
-    processes = start_workers(settings, count)
-    log.info("started %d worker(s); API on http://%s:%d", count, host, port)
-    try:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
-    finally:
-        stop_workers(processes)
-
-
-def quiet_optuna() -> None:
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
 
 
 def log_to_stderr() -> None:

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Response, status
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from taskweights.app.deps import ServicesDep
+from taskweights.app.api.deps import ServicesDep
+from taskweights.app.db.tables import WorkerRow, utcnow
 from taskweights.app.schemas import Health
-from taskweights.app.tables import WorkerRow, utcnow
 
 router = APIRouter(tags=["health"])
 

@@ -23,9 +23,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from taskweights.app.schemas import TERMINAL_STATUSES
+
 STUDY_STATUSES = ("queued", "running", "done", "failed", "cancelled")
 UNIT_STATES = ("queued", "running", "done", "failed", "cancelled")
-TERMINAL = frozenset({"done", "failed", "cancelled"})
+TERMINAL = TERMINAL_STATUSES
 
 
 def utcnow() -> datetime:

@@ -1,0 +1,1 @@
+"""Our database: tables, Alembic migrations, and the work queue stored in it."""

@@ -1,0 +1,1 @@
+"""Worker processes: each claims a unit of work from the database and runs it (trains)."""

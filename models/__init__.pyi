@@ -1,0 +1,58 @@
+"""The names `taskweights.models` offers; each loads its module on first use."""
+
+from .errors import ConfigurationError, DivergedError, ModelsError
+from .networks import MultiTaskNet, TrunkConfig
+from .problems import (
+    Problem,
+    Split,
+    available_problems,
+    build_problem,
+    problem_parameters,
+)
+from .registry import ENTRY_POINT_GROUP, problem_names, strategy_names
+from .strategies import (
+    STRATEGIES,
+    GradientWeighting,
+    LossWeighting,
+    WeightingStrategy,
+    build_strategy,
+    strategy_parameters,
+)
+from .tasks import Task
+from .training import (
+    EpochRecord,
+    TrainConfig,
+    TrainResult,
+    evaluate,
+    resolve_device,
+    train,
+)
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "STRATEGIES",
+    "ConfigurationError",
+    "DivergedError",
+    "EpochRecord",
+    "GradientWeighting",
+    "LossWeighting",
+    "ModelsError",
+    "MultiTaskNet",
+    "Problem",
+    "Split",
+    "Task",
+    "TrainConfig",
+    "TrainResult",
+    "TrunkConfig",
+    "WeightingStrategy",
+    "available_problems",
+    "build_problem",
+    "build_strategy",
+    "evaluate",
+    "problem_names",
+    "problem_parameters",
+    "resolve_device",
+    "strategy_names",
+    "strategy_parameters",
+    "train",
+]

@@ -1,0 +1,105 @@
+"""What a comparison says, as data: the shapes the API serves, the CLI prints and scripts read.
+
+Plain pydantic models (no Optuna, no torch): `taskweights.Client` returns them too.
+`Comparison.rows()` flattens the arms into one record per (arm, seed) run; `to_frame()` makes
+that a pandas DataFrame when pandas is installed.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from taskweights.search.scores import TaskInfo
+
+if TYPE_CHECKING:
+    import pandas
+
+
+class Summary(BaseModel):
+    mean: float
+    std: float  # sample standard deviation over seeds (0 with one seed)
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Summary:
+        std = statistics.stdev(values) if len(values) > 1 else 0.0
+        return cls(mean=statistics.fmean(values), std=std)
+
+
+class ArmConfig(BaseModel):
+    weights: dict[str, float]  # normalised to sum to 1, so arms compare directly
+    sigmas: dict[str, float] | None = None  # uncertainty weighting: mean learned sigma per task
+    lr: float
+    params: dict[str, object] = {}
+
+
+class Compute(BaseModel):
+    """What the arm's search spent (final evaluation costs every arm the same)."""
+
+    trials: int
+    epochs: int
+    seconds: float
+
+
+class SeedRun(BaseModel):
+    seed: int
+    test: dict[str, float]
+    delta_m: float
+    score: float
+
+
+class ArmResult(BaseModel):
+    arm: str
+    strategy: str
+    config: ArmConfig | None
+    test: dict[str, Summary]
+    delta_m: Summary | None
+    score: Summary | None
+    compute: Compute
+    runs: list[SeedRun]
+    failed_runs: int
+    error: str | None = None
+
+
+class Verdict(BaseModel):
+    best: str | None
+    runner_up: str | None
+    difference: float | None  # best minus runner-up, in the score's units
+    p_value: float | None  # Welch's t-test on the per-seed scores
+    significant: bool
+    statement: str
+
+
+class Comparison(BaseModel):
+    study: str
+    score: str
+    tasks: list[TaskInfo]
+    reference: dict[str, Summary]  # equal weights' test metrics over the evaluation seeds
+    arms: list[ArmResult]
+    verdict: Verdict
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One record per final-evaluation run: arm, strategy, seed, Δm, score, test metrics."""
+        return [
+            {
+                "arm": arm.arm,
+                "strategy": arm.strategy,
+                "seed": run.seed,
+                "delta_m": run.delta_m,
+                "score": run.score,
+                **{f"test.{task}": value for task, value in run.test.items()},
+            }
+            for arm in self.arms
+            for run in arm.runs
+        ]
+
+    def to_frame(self) -> pandas.DataFrame:
+        """`rows()` as a pandas DataFrame (pandas is optional: `pip install pandas`)."""
+        try:
+            import pandas
+        except ImportError:
+            raise ImportError("Comparison.to_frame() needs pandas: pip install pandas") from None
+        return pandas.DataFrame(self.rows())

@@ -1,0 +1,70 @@
+"""A study's Optuna studies: one per arm, plus one for the final evaluation runs.
+
+They are named `<study>/<arm>`, so optuna-dashboard and `optuna.load_study` find them. The
+evaluation study is created first and carries the spec and the problem's tasks: the name is
+claimed once, and the comparison can be rebuilt from Optuna's storage alone. Torch-free: the
+API creates these at submission.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import optuna
+
+from taskweights.search.arms import EVALUATION, build_pruner, build_sampler
+from taskweights.search.errors import StudyConflictError
+from taskweights.search.scores import Direction, Score, TaskInfo
+from taskweights.search.spec import StudySpec
+from taskweights.search.storage import optuna_study_name
+
+SPEC_ATTR = "taskweights_spec"
+ARM_ATTR = "taskweights_arm"
+TASKS_ATTR = "taskweights_tasks"
+
+
+def open_arm_study(
+    storage: optuna.storages.BaseStorage, spec: StudySpec, arm: str, direction: Direction
+) -> optuna.Study:
+    study = optuna.create_study(
+        storage=storage,
+        study_name=optuna_study_name(spec.name, arm),
+        direction=direction,
+        sampler=build_sampler(spec),
+        pruner=build_pruner(spec),
+        load_if_exists=True,
+    )
+    if SPEC_ATTR not in study.user_attrs:
+        study.set_user_attr(SPEC_ATTR, spec.model_dump(mode="json"))
+        study.set_user_attr(ARM_ATTR, arm)
+    return study
+
+
+def stored_spec(storage: optuna.storages.BaseStorage, name: str) -> dict | None:
+    """The spec a study of this name was created with, or None if there is none."""
+    try:
+        study = optuna.load_study(study_name=optuna_study_name(name, EVALUATION), storage=storage)
+    except KeyError:
+        return None
+    return study.user_attrs.get(SPEC_ATTR)
+
+
+def claim_name(storage: optuna.storages.BaseStorage, spec: StudySpec) -> None:
+    """Refuse to mix two different specs under one name; the same spec resumes."""
+    existing = stored_spec(storage, spec.name)
+    if existing is not None and existing != spec.model_dump(mode="json"):
+        raise StudyConflictError(
+            f"a study named {spec.name!r} already exists in this database with another spec; "
+            "choose another name (or rerun the original spec to resume it)."
+        )
+
+
+def prepare_study(
+    storage: optuna.storages.BaseStorage, spec: StudySpec, tasks: Sequence[TaskInfo]
+) -> None:
+    """Claim the name and create the study that holds the spec; idempotent for the same spec."""
+    claim_name(storage, spec)
+    direction = Score(spec.score, tuple(tasks)).direction
+    evaluation = open_arm_study(storage, spec, EVALUATION, direction)
+    if TASKS_ATTR not in evaluation.user_attrs:
+        evaluation.set_user_attr(TASKS_ATTR, [task.model_dump() for task in tasks])

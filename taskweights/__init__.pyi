@@ -1,0 +1,24 @@
+"""The public Python API of taskweights; each name loads its module on first use."""
+
+from .app.client import ApiError, Client
+from .app.local import load_comparison, run_study
+from .search.errors import SpecError, StudyConflictError, StudyNotFoundError
+from .search.results import ArmResult, Comparison, Verdict
+from .search.spec import StudySpec, load_spec
+
+__version__: str
+
+__all__ = [
+    "ApiError",
+    "ArmResult",
+    "Client",
+    "Comparison",
+    "SpecError",
+    "StudyConflictError",
+    "StudyNotFoundError",
+    "StudySpec",
+    "Verdict",
+    "load_comparison",
+    "load_spec",
+    "run_study",
+]
