@@ -34,9 +34,18 @@ class ApiError(Exception):
 class Client:
     """Submit specs, follow studies and read comparisons on a taskweights server."""
 
-    def __init__(self, url: str, token: str | None = None, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        token: str | None = None,
+        timeout: float = 30.0,
+        http: httpx.Client | None = None,
+    ) -> None:
+        """`http`: an httpx client to send through instead (tests pass FastAPI's TestClient)."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self.http = httpx.Client(base_url=url, headers=headers, timeout=timeout)
+        self._owns_http = http is None  # a client passed in is closed by whoever made it
+        self.http = http or httpx.Client(base_url=url, timeout=timeout)
+        self.http.headers.update(headers)
 
     def __enter__(self) -> Client:
         return self
@@ -45,7 +54,8 @@ class Client:
         self.close()
 
     def close(self) -> None:
-        self.http.close()
+        if self._owns_http:
+            self.http.close()
 
     def submit(self, spec: SpecSource, idempotency_key: str | None = None) -> StudyPublic:
         """Queue a study (a spec, a mapping, or a YAML/JSON file); the server's workers run it."""

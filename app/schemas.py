@@ -119,3 +119,6 @@ class Health(BaseModel):
     status: Literal["ok", "degraded"]
     database: bool
     workers_alive: int
+    models: bool = Field(
+        description="the process that checks specs is warm: a POST /studies answers at once"
+    )

@@ -22,6 +22,7 @@ import hashlib
 import os
 import socket
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -31,6 +32,17 @@ from optuna.trial import FrozenTrial, TrialState
 from sqlalchemy import text
 
 from taskweights.search.storage import sqlite_path
+
+HEARTBEAT_WITHOUT_OPTIMIZE = "Heartbeat of storage is supposed to be used with Study.optimize"
+
+
+def ask(study: optuna.Study) -> optuna.Trial:
+    """`study.ask()`, without the warning that heartbeats are meant for `optimize()`: our runs
+    beat by themselves (`trial_heartbeat`)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", HEARTBEAT_WITHOUT_OPTIMIZE, UserWarning)
+        return study.ask()
+
 
 MAX_RETRIES = 3
 BEATING_ATTR = "taskweights_beating"  # system attr: its heartbeat has started; "host:pid" runs it

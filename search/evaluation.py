@@ -21,7 +21,7 @@ from taskweights.search.arms import (
     evaluation_run_count,
     reference_config,
 )
-from taskweights.search.concurrency import fail_running_trial, trial_heartbeat
+from taskweights.search.concurrency import ask, fail_running_trial, trial_heartbeat
 from taskweights.search.errors import StudyCancelled
 from taskweights.search.events import EvaluationRunFinished
 from taskweights.search.records import INTERRUPTED_ATTR, counts_toward_budget
@@ -138,7 +138,7 @@ def _evaluate_once(
     seed: int,
 ) -> tuple[int, tuple[float, ...]] | None:
     """Train and test one (arm, seed); the trial is left for the caller to tell, or failed."""
-    trial = evaluation.ask()
+    trial = ask(evaluation)
     trial.set_user_attr("arm", arm.name)
     trial.set_user_attr("seed", seed)
     trial.set_user_attr("config", config.to_attrs())

@@ -25,6 +25,7 @@ from taskweights.search.arms import (
 from taskweights.search.checks import check_against_models
 from taskweights.search.concurrency import (
     arm_lock,
+    ask,
     fail_trials_that_never_beat,
     first_heartbeat,
     trial_heartbeat,
@@ -51,7 +52,6 @@ from taskweights.search.storage import optuna_study_name
 from taskweights.search.studies import open_arm_study
 from taskweights.search.trials import StudyContext, make_objective
 
-HEARTBEAT_WITHOUT_OPTIMIZE = "Heartbeat of storage is supposed to be used with Study.optimize"
 OPEN = (TrialState.RUNNING, TrialState.WAITING)  # reserved: they will use up budget
 
 
@@ -82,8 +82,6 @@ def reserve_trial(
     """
     with arm_lock(storage, study.study_name), warnings.catch_warnings():
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        # ask() warns that heartbeats are meant for optimize(); run_trial beats by itself
-        warnings.filterwarnings("ignore", HEARTBEAT_WITHOUT_OPTIMIZE, UserWarning)
         beating = storage.get_heartbeat_interval() is not None  # else: the only process
         if beating:
             optuna.storages.fail_stale_trials(study)
@@ -93,7 +91,7 @@ def reserve_trial(
         taken = sum(1 for t in trials if counts_toward_budget(t) or t.state in OPEN)
         if taken >= arm.trials and not waiting:
             return None
-        trial = study.ask()
+        trial = ask(study)
         if beating:
             first_heartbeat(storage, trial)
         return trial

@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +17,7 @@ import optuna
 from optuna.trial import FrozenTrial, TrialState
 
 from taskweights.search import counts_toward_budget, storage_at
+from tests.conftest import wait_until
 
 TASKWEIGHTS = str(Path(sys.executable).parent / "taskweights")
 
@@ -52,17 +52,17 @@ def running_server(
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        assert process.poll() is None, "taskweights serve exited"
+        try:
+            health = httpx.get(f"{url}/health", timeout=2).json()
+            return bool(health["models"]) and int(health["workers_alive"]) >= workers
+        except (httpx.TransportError, KeyError, ValueError):
+            return False
+
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert process.poll() is None, "taskweights serve exited"
-            try:
-                if httpx.get(f"{url}/health", timeout=2).json()["workers_alive"] >= workers:
-                    break
-            except (httpx.TransportError, KeyError, ValueError):
-                pass
-            assert time.monotonic() < deadline, "taskweights serve did not come up"
-            time.sleep(0.3)
+        wait_until(up, seconds=120, what=f"taskweights serve, its models and {workers} worker(s)")
         yield url
     finally:
         process.send_signal(signal.SIGTERM)
@@ -77,13 +77,13 @@ def running_server(
 def wait_for(
     client: httpx.Client, study_id: int, statuses: set[str], seconds: float = 240
 ) -> dict:
-    deadline = time.monotonic() + seconds
-    while True:
-        study = client.get(f"/studies/{study_id}").json()
-        if study["status"] in statuses:
-            return study
-        assert time.monotonic() < deadline, f"study {study_id} stuck: {study}"
-        time.sleep(0.3)
+    def ended() -> dict | None:
+        study: dict = client.get(f"/studies/{study_id}").json()
+        return study if study["status"] in statuses else None
+
+    found = wait_until(ended, seconds, what=f"study {study_id} to be {sorted(statuses)}")
+    assert isinstance(found, dict)
+    return found
 
 
 def start_worker(db_url: str, log: Path) -> subprocess.Popen[bytes]:

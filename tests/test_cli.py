@@ -1,21 +1,42 @@
-"""`taskweights run` and `taskweights compare`, as a user runs them: the real console script."""
+"""`taskweights run`, `compare` and their errors: the command's `main()` in this process, with
+what it prints captured (the console script itself runs in tests/test_wheel.py)."""
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import socket
 import subprocess
 import sys
-import time
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import optuna
 import pytest
 
-from tests.conftest import small_digits_spec
-from tests.server import taskweights
+from taskweights.app.cli import main
+from tests.conftest import small_digits_spec, wait_until
+
+
+@dataclass(frozen=True)
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def taskweights(*args: str) -> Ran:
+    """`taskweights ARGS` in this process: its exit code and what it printed."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exit:  # argparse's usage errors
+            code = int(exit.code or 0)
+    return Ran(code, out.getvalue(), err.getvalue())
 
 
 def trial_counts(db_url: str, study: str) -> dict[str, int]:
@@ -166,15 +187,15 @@ def test_optuna_dashboard_lists_every_arm(finished) -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
+
+        def studies() -> httpx.Response | None:
             try:
-                response = httpx.get(f"http://127.0.0.1:{port}/api/studies", timeout=5)
-                break
+                return httpx.get(f"http://127.0.0.1:{port}/api/studies", timeout=5)
             except httpx.TransportError:
-                assert time.monotonic() < deadline, "optuna-dashboard did not start"
-                time.sleep(0.3)
-        assert response.status_code == 200
+                return None
+
+        response = wait_until(studies, seconds=60, what="optuna-dashboard to answer")
+        assert isinstance(response, httpx.Response) and response.status_code == 200
         listed = {study["study_name"]: study for study in response.json()["study_summaries"]}
         for arm in ("reference", "tuned", "uncertainty", "evaluation"):
             assert f"tiny/{arm}" in listed

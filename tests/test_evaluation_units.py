@@ -27,8 +27,8 @@ from taskweights.search import (
     units_of,
     validate_spec,
 )
+from taskweights.search.concurrency import HEARTBEAT_WITHOUT_OPTIMIZE
 from taskweights.search.evaluation import evaluation_study
-from taskweights.search.runner import HEARTBEAT_WITHOUT_OPTIMIZE
 from taskweights.search.trials import StudyContext
 from tests.conftest import small_digits_spec
 

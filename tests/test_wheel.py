@@ -27,6 +27,13 @@ from tests.server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 UV = str(Path(sys.executable).parent / "uv")
+PYTHON_API = """
+import taskweights as tw
+with tw.Client("{url}") as client:
+    assert client.wait(1, timeout=60).status == "done"
+    print(client.comparison(1).study)
+print(tw.load_comparison("wheel-demo", db="{db}").study)
+"""
 DECOY = "raise ImportError(\"the user's own {name} package was imported, not taskweights'\")\n"
 
 
@@ -105,19 +112,23 @@ def test_serve_submit_and_compare_from_a_folder_with_packages_named_like_ours(
         stderr=subprocess.DEVNULL,
     )
     try:
-        wait_until(lambda: workers_alive(url) >= 1, seconds=120, what="serve and its worker")
+        wait_until(lambda: ready(url), seconds=120, what="serve, its models and its worker")
         run(bin_ / "taskweights", "submit", "spec.yaml", "--url", url, "--wait", cwd=project)
         shown = json.loads(
             run(bin_ / "taskweights", "compare", "1", "--url", url, "--json", cwd=project)
         )
         assert {arm["arm"] for arm in shown["arms"]} >= {"tuned", "uncertainty"}
+        assert "done" in run(bin_ / "taskweights", "status", "1", "--url", url, cwd=project)
+        script = PYTHON_API.format(url=url, db=db)
+        assert run(bin_ / "python", "-c", script, cwd=project).split() == ["wheel-demo"] * 2
     finally:
         server.terminate()
         server.wait(timeout=60)
 
 
-def workers_alive(url: str) -> int:
+def ready(url: str) -> bool:
     try:
-        return int(httpx.get(f"{url}/health", timeout=2).json()["workers_alive"])
-    except (httpx.TransportError, ValueError, KeyError):
-        return 0
+        health = httpx.get(f"{url}/health", timeout=2).json()
+    except (httpx.TransportError, ValueError):
+        return False
+    return bool(health["models"]) and int(health["workers_alive"]) >= 1

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import replace
 
+import optuna
 import torch
 from sqlalchemy import delete, update
 
@@ -32,21 +33,38 @@ from taskweights.search import (
     EventHandler,
     SearchError,
     StudyCancelled,
+    Unit,
     open_storage,
     run_unit,
     study_context,
 )
 from taskweights.search.events import StopCheck
+from taskweights.search.trials import StudyContext
 
 log = logging.getLogger("taskweights.worker")
 STOP_CHECK_SECONDS = 1.0  # how often a running unit looks at its study's status
 
 
+UnitRunner = Callable[[StudyContext, optuna.storages.RDBStorage, Unit], None]
+
+
 class Worker:
+    """Claims units from the queue and runs them with `runner` (the plan's `run_unit`).
+
+    Tests of the queue and the API pass a runner of their own where training is beside the
+    point; everything else (claims, heartbeats, stop checks, recording the end) is the same.
+    """
+
     def __init__(
-        self, db: Database, threads: int = 1, heartbeat_seconds: int = 5, grace_seconds: int = 30
+        self,
+        db: Database,
+        threads: int = 1,
+        heartbeat_seconds: int = 5,
+        grace_seconds: int = 30,
+        runner: UnitRunner = run_unit,
     ) -> None:
         self.db = db
+        self.runner = runner
         self.heartbeat_seconds, self.grace_seconds = heartbeat_seconds, grace_seconds
         self.storage = open_storage(db.url, heartbeat_seconds, grace_seconds)
         self.id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
@@ -95,7 +113,7 @@ class Worker:
             should_stop=self._stop_check(claim),
         )
         try:
-            run_unit(context, self.storage, claim.unit)
+            self.runner(context, self.storage, claim.unit)
         except StudyCancelled:
             if self.stopping.is_set():
                 release(self.db, claim)

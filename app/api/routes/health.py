@@ -17,7 +17,8 @@ router = APIRouter(tags=["health"])
 
 @router.get("/health")
 def health(services: ServicesDep, response: Response) -> Health:
-    """200 when the database answers; `workers_alive` counts recent heartbeats."""
+    """200 when the database answers; `workers_alive` counts recent heartbeats; `models` says
+    whether spec checks are warm (the first ones wait while torch loads)."""
     alive_within = timedelta(seconds=3 * services.settings.heartbeat_seconds)
     try:
         alive = services.session.scalar(
@@ -27,5 +28,9 @@ def health(services: ServicesDep, response: Response) -> Health:
         )
     except SQLAlchemyError:
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-        return Health(status="degraded", database=False, workers_alive=0)
-    return Health(status="ok", database=True, workers_alive=alive or 0)
+        return Health(
+            status="degraded", database=False, workers_alive=0, models=services.models.ready
+        )
+    return Health(
+        status="ok", database=True, workers_alive=alive or 0, models=services.models.ready
+    )
