@@ -108,7 +108,8 @@ def run_study(
 
     context = study_context(spec, on_event, should_stop)
     with storage_at(storage_url) as storage:
-        fail_interrupted_trials(storage, spec)
+        prepare_study(storage, spec, context.task_infos)  # another spec under this name: refused
+        fail_interrupted_trials(storage, spec)  # before anything else touches its trials
         phase: str | None = None
         for stage in range(DONE):
             if phase_of(stage) != phase:

@@ -22,13 +22,6 @@ from tests.conftest import wait_until
 TASKWEIGHTS = str(Path(sys.executable).parent / "taskweights")
 
 
-def taskweights(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """The `taskweights` command as a user runs it: its exit code and what it printed."""
-    return subprocess.run(
-        [TASKWEIGHTS, *args], capture_output=True, text=True, timeout=timeout, check=False
-    )
-
-
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

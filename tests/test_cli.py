@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import socket
 import subprocess
 import sys
 from contextlib import redirect_stderr, redirect_stdout
@@ -19,6 +18,7 @@ import pytest
 
 from taskweights.app.cli import main
 from tests.conftest import small_digits_spec, wait_until
+from tests.server import free_port
 
 
 @dataclass(frozen=True)
@@ -164,12 +164,6 @@ def test_bad_process_counts_exit_2(command: list[str], reason: str) -> None:
     result = taskweights(*command)
     assert result.returncode == 2
     assert reason in result.stderr and "Traceback" not in result.stderr
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_optuna_dashboard_lists_every_arm(finished) -> None:
