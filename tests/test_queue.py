@@ -132,7 +132,7 @@ def test_concurrent_claims_never_share_a_unit(db: Database) -> None:
 
 
 def test_the_migrations_match_the_tables(db: Database) -> None:
-    """A change to app/tables.py without its Alembic migration fails here."""
+    """A change to app/db/tables.py without its Alembic migration fails here."""
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
         differences = [

@@ -1,7 +1,7 @@
 """A worker process: claims work units from the database and runs them, one at a time.
 
 Training never runs in the API's process. Any number of workers, on any number of machines,
-can share one database: claiming is atomic (see `app.queue`), and Optuna's own storage is what
+can share one database: claiming is atomic (see `taskweights.app.db.queue`), and Optuna's own storage is what
 the trials of one arm share.
 """
 
