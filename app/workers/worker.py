@@ -1,8 +1,8 @@
 """A worker process: claims work units from the database and runs them, one at a time.
 
 Training never runs in the API's process. Any number of workers, on any number of machines,
-can share one database: claiming is atomic (see `taskweights.app.db.queue`), and Optuna's own storage is what
-the trials of one arm share.
+can share one database: claiming is atomic (see `taskweights.app.db.queue`), and Optuna's own
+storage is what the trials of one arm share.
 """
 
 from __future__ import annotations
