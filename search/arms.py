@@ -9,6 +9,8 @@ others were not.
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,16 +92,41 @@ def suggest_config(trial: optuna.Trial, spec: StudySpec, arm: Arm, tasks: list[s
     return Config(params, lr)
 
 
-def build_sampler(spec: StudySpec) -> optuna.samplers.BaseSampler:
-    seed = spec.seed
-    samplers = {
-        "tpe": lambda: optuna.samplers.TPESampler(seed=seed),
-        "random": lambda: optuna.samplers.RandomSampler(seed=seed),
-        "cmaes": lambda: optuna.samplers.CmaEsSampler(seed=seed),
-        "gp": lambda: optuna.samplers.GPSampler(seed=seed),
-        "qmc": lambda: optuna.samplers.QMCSampler(seed=seed),
-    }
-    return samplers[spec.tuned.sampler]()
+SEED_STRIDE = 1_000_003  # a prime above any trial count: (slot, trials so far) never collide
+
+
+def sampler_seed(spec: StudySpec, slot: int, trials_so_far: int) -> int:
+    """The seed of one process's sampler for an arm.
+
+    Processes sharing an arm (one per slot), and a process resuming one (trials already stored),
+    each draw from a random stream of their own: seeded alike, they proposed the same start-up
+    trials. The first process of a fresh arm, which is every local run, draws from `spec.seed`
+    itself, so one process with the same spec reproduces its trials exactly.
+    """
+    return (spec.seed + slot * SEED_STRIDE + trials_so_far) % 2**32
+
+
+def build_sampler(spec: StudySpec, seed: int | None = None) -> optuna.samplers.BaseSampler:
+    """The arm's sampler; `seed` defaults to the spec's. QMC always takes the spec's seed: its
+    points are indexed by trial number, so every process must draw from the one sequence.
+
+    TPE runs with `constant_liar`: trials other processes are running count as bad results, so
+    concurrent processes spread out instead of proposing the same region (alone, a process
+    never sees another's running trial, and nothing changes).
+    """
+    seed = spec.seed if seed is None else seed
+    with warnings.catch_warnings():  # constant_liar is flagged experimental
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        return _SAMPLERS[spec.tuned.sampler](spec, seed)
+
+
+_SAMPLERS: dict[str, Callable[[StudySpec, int], optuna.samplers.BaseSampler]] = {
+    "tpe": lambda spec, seed: optuna.samplers.TPESampler(seed=seed, constant_liar=True),
+    "random": lambda spec, seed: optuna.samplers.RandomSampler(seed=seed),
+    "cmaes": lambda spec, seed: optuna.samplers.CmaEsSampler(seed=seed),
+    "gp": lambda spec, seed: optuna.samplers.GPSampler(seed=seed),
+    "qmc": lambda spec, seed: optuna.samplers.QMCSampler(seed=spec.seed),
+}
 
 
 def build_pruner(spec: StudySpec) -> optuna.pruners.BasePruner:

@@ -87,7 +87,7 @@ def run_unit(context: StudyContext, storage: optuna.storages.RDBStorage, unit: U
             prepare_study(storage, context.spec, context.task_infos)
             runner.run_reference_phase(context, storage)
         case 1:
-            runner.run_search_arm(context, storage, unit.arm)
+            runner.run_search_arm(context, storage, unit.arm, unit.slot)
         case 2:
             evaluation.run_reference_evaluation(context, storage)
         case 3:

@@ -129,9 +129,10 @@ def run_arm(
     arm: Arm,
     reference: tuple[float, ...] | None,
     fixed: Config | None = None,
+    slot: int = 0,
 ) -> optuna.Study:
-    """Run trials of this arm until its budget is met; other processes may run it too."""
-    study = open_arm_study(storage, context.spec, arm.name, context.score.direction)
+    """Run trials of this arm until its budget is met; other processes (slots) may run it too."""
+    study = open_arm_study(storage, context.spec, arm.name, context.score.direction, slot)
     context.on_event(ArmStarted(arm.name, finished_count(study), arm.trials))
     phase: Phase = "reference" if arm.name == REFERENCE else "search"
     objective = make_objective(context, arm, phase, reference, fixed)
@@ -207,7 +208,7 @@ def reference_metrics(
 
 
 def run_search_arm(
-    context: StudyContext, storage: optuna.storages.RDBStorage, arm_name: str
+    context: StudyContext, storage: optuna.storages.RDBStorage, arm_name: str, slot: int = 0
 ) -> None:
     arm = arm_named(context.spec, arm_name)
-    run_arm(context, storage, arm, reference_metrics(context, storage))
+    run_arm(context, storage, arm, reference_metrics(context, storage), slot=slot)

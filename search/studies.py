@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import optuna
 
-from taskweights.search.arms import EVALUATION, build_pruner, build_sampler
+from taskweights.search.arms import EVALUATION, build_pruner, build_sampler, sampler_seed
 from taskweights.search.errors import StudyConflictError
 from taskweights.search.scores import Direction, Score, TaskInfo
 from taskweights.search.spec import StudySpec
@@ -24,8 +24,14 @@ TASKS_ATTR = "taskweights_tasks"
 
 
 def open_arm_study(
-    storage: optuna.storages.BaseStorage, spec: StudySpec, arm: str, direction: Direction
+    storage: optuna.storages.BaseStorage,
+    spec: StudySpec,
+    arm: str,
+    direction: Direction,
+    slot: int = 0,
 ) -> optuna.Study:
+    """The arm's Optuna study (created on first use), with a sampler of this process's own: see
+    `sampler_seed` (`slot`: which of the processes sharing the arm this is)."""
     study = optuna.create_study(
         storage=storage,
         study_name=optuna_study_name(spec.name, arm),
@@ -34,6 +40,8 @@ def open_arm_study(
         pruner=build_pruner(spec),
         load_if_exists=True,
     )
+    trials_so_far = len(study.get_trials(deepcopy=False))
+    study.sampler = build_sampler(spec, sampler_seed(spec, slot, trials_so_far))
     if SPEC_ATTR not in study.user_attrs:
         study.set_user_attr(SPEC_ATTR, spec.model_dump(mode="json"))
         study.set_user_attr(ARM_ATTR, arm)

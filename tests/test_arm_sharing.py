@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 
+import optuna
 import pytest
 from optuna.trial import FrozenTrial, TrialState
 
@@ -21,7 +22,7 @@ from taskweights.search import (
     study_context,
     validate_spec,
 )
-from taskweights.search.concurrency import HEARTBEAT_WITHOUT_OPTIMIZE, first_heartbeat
+from taskweights.search.concurrency import HEARTBEAT_WITHOUT_OPTIMIZE, ask, first_heartbeat
 from taskweights.search.studies import open_arm_study
 from tests.conftest import small_digits_spec
 
@@ -78,3 +79,34 @@ def test_a_trial_whose_worker_died_before_its_first_beat_is_run_again(storage_ur
     the 60-second stop above cancels the arm); we fail it and run it again."""
     trials, _ = run_tuned_arm_beside_a_dead_trial(storage_url, "unborn", beat_once=False)
     assert_retried_once(trials)
+
+
+@pytest.mark.parametrize("sampler", ["tpe", "random", "cmaes", "gp"])
+def test_processes_sharing_an_arm_propose_their_own_trials(storage_url: str, sampler: str) -> None:
+    """Seeded alike, every process sharing an arm proposed the same start-up trials: the budget
+    was spent on copies. Each slot draws from its own stream; slot 0 of a fresh arm (a local
+    run) still draws from the spec's seed, so a single process reproduces itself."""
+    spec = validate_spec(small_digits_spec("streams", tuned={"sampler": sampler, "trials": 8}))
+    storage = open_storage(storage_url)
+    try:
+        first = [open_arm_study(storage, spec, "tuned", "maximize", slot) for slot in (0, 1)]
+        proposals = [propose(study) for study in first]
+        again = open_arm_study(
+            storage, spec.model_copy(update={"name": "streams2"}), "tuned", "maximize"
+        )
+        assert propose(again) == proposals[0]  # the same seed, a fresh arm: the same trial
+        assert proposals[0] != proposals[1]
+        resumed = open_arm_study(storage, spec, "tuned", "maximize", slot=0)  # 2 trials stored
+        assert propose(resumed) not in proposals
+    finally:
+        storage.remove_session()
+        storage.engine.dispose()
+
+
+def propose(study: optuna.Study) -> tuple[float, float]:
+    """A new trial's two weights, as the tuned arm's search space draws them."""
+    trial = ask(study)
+    return (
+        trial.suggest_float("w_group3", 0.01, 100.0, log=True),
+        trial.suggest_float("w_recon", 0.01, 100.0, log=True),
+    )

@@ -31,14 +31,14 @@ from tests.server import (
 STORAGE_TROUBLE = re.compile(r"database is locked|deadlock|could not serialize|Traceback", re.I)
 
 
-def test_four_workers_share_one_study_with_its_exact_budget(
+def test_four_workers_share_one_arm_with_its_exact_budget_and_distinct_trials(
     storage_url: str, tmp_path: Path
 ) -> None:
-    budget = 8
+    budget = 24
     spec = small_digits_spec(
         "four",
         tuned={"trials": budget, "pruner": "none"},
-        training={"epochs": 20, "batch_size": 64, "lr": 0.003},
+        training={"epochs": 8, "batch_size": 64, "lr": 0.003},
     )
     log, serve_log = tmp_path / "workers.log", tmp_path / "serve.log"
     with (
@@ -70,6 +70,8 @@ def test_four_workers_share_one_study_with_its_exact_budget(
     assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
     tuned = assert_exact_budget(storage_url, "four", budget)
     assert len(tuned) == budget  # no trial failed, none was retried
+    distinct = {tuple(sorted(t.params.items())) for t in tuned}
+    assert len(distinct) == budget, "workers sharing the arm proposed the same trial twice"
     runners = {
         process_name(t) for t in tuned if process_name(t) is not None
     }  # "host:pid" of the process that ran each tuned trial
