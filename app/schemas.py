@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 StudyStatus = Literal["queued", "running", "done", "failed", "cancelled"]
+MAX_DB_INT = 2**31 - 1  # the largest id or offset an INTEGER column (PostgreSQL's) holds
 TERMINAL_STATUSES = frozenset({"done", "failed", "cancelled"})  # a study in one never changes
 
 

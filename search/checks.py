@@ -45,7 +45,7 @@ def check_against_models(spec: StudySpec) -> Problem:
     except ConfigurationError as error:
         field = "problem.name" if str(error).startswith("Unknown") else "problem.params"
         raise SpecError([(field, str(error))]) from error
-    except TypeError as error:  # a parameter of the wrong type reached the builder
+    except (TypeError, ValueError) as error:  # a parameter the builder cannot use
         raise SpecError([("problem.params", str(error))]) from error
     try:
         problem = problem.with_task_overrides(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -36,6 +36,15 @@ RESERVED_ARMS = frozenset({"tuned", "reference", "evaluation"})
 SCORE_PATTERN = re.compile(r"^(delta_m|task:.+)$")
 
 
+def _one_of(names: Callable[[], list[str]]) -> Callable[[dict[str, Any]], None]:
+    """A name field's JSON schema lists the names known when the schema is made (plugins too)."""
+
+    def add_enum(schema: dict[str, Any]) -> None:
+        schema["enum"] = names()
+
+    return add_enum
+
+
 class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -56,7 +65,10 @@ class TaskOverride(StrictModel):
 
 
 class ProblemSpec(StrictModel):
-    name: str = Field(description="a built-in problem ('digits', 'kendall-toy') or a plugin")
+    name: str = Field(
+        description="a built-in problem ('digits', 'kendall-toy') or a plugin",
+        json_schema_extra=_one_of(problem_names),
+    )
     params: dict[str, Any] = {}
     trunk: TrunkSpec | None = Field(default=None, description="default: the problem's own")
     tasks: dict[str, TaskOverride] = Field(
@@ -73,7 +85,10 @@ class ProblemSpec(StrictModel):
 
 
 class StrategySpec(StrictModel):
-    name: str = Field(description="a weighting strategy: uncertainty, dwa, gradnorm, ...")
+    name: str = Field(
+        description="a weighting strategy: uncertainty, dwa, gradnorm, ...",
+        json_schema_extra=_one_of(strategy_names),
+    )
     params: dict[str, Any] = {}
     arm: str | None = Field(
         default=None, pattern=r"^[a-z0-9][a-z0-9_-]*$", description="arm name; default: name"
@@ -160,7 +175,7 @@ class StudySpec(StrictModel):
     training: TrainingSpec = TrainingSpec()
     score: str = Field(default="delta_m", pattern=SCORE_PATTERN.pattern)
     evaluation: EvaluationSpec = EvaluationSpec()
-    seed: Annotated[int, Field(ge=0)] = 0
+    seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 0  # what numpy's generators take
 
     @field_validator("strategies", mode="before")
     @classmethod

@@ -313,3 +313,53 @@ def test_cancel_stops_the_running_trial(own: tuple[TestClient, str]) -> None:
     stopped = [t for t in trials if t.state == optuna.trial.TrialState.FAIL]
     assert len(stopped) == 1 and stopped[0].user_attrs["interrupted"]
     assert http.get(f"/studies/{study['id']}").json()["status"] == "cancelled"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/studies/3071620671630628356096", "/studies?offset=383630415329942036250774497935753216"],
+)
+def test_integers_beyond_the_database_are_422_with_the_documented_body(
+    http: TestClient, path: str
+) -> None:
+    response = http.get(path)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["detail"] == "invalid request"
+    assert body["errors"][0]["field"] in {"path.study_id", "query.offset"}
+    documented = http.get("/openapi.json").json()["paths"]["/studies/{study_id}"]["get"]
+    assert documented["responses"]["422"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ValidationProblem"
+    }
+
+
+def test_undeclared_methods_are_405_and_unknown_paths_404(http: TestClient) -> None:
+    traced = http.request("TRACE", "/studies/1")
+    assert traced.status_code == 405
+    assert traced.headers["allow"] == "DELETE, GET"
+    assert http.put("/health").status_code == 405
+    assert http.get("/nothing-here").status_code == 404
+    assert http.get("/dashboard", auth=("anyone", TOKEN)).status_code == 200  # still served
+
+
+def test_concurrent_posts_of_one_name_give_one_201_and_one_409(
+    own: tuple[TestClient, str],
+) -> None:
+    http, db_url = own
+    barrier = threading.Barrier(2)
+    codes: list[int] = []
+
+    def post(seed: int) -> None:
+        barrier.wait()
+        codes.append(http.post("/studies", json=small_digits_spec("race", seed=seed)).status_code)
+
+    threads = [threading.Thread(target=post, args=(seed,)) for seed in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [201, 409]
+    assert http.get("/studies").json()["count"] == 1
+    with storage_at(db_url) as storage:
+        names = optuna.get_all_study_names(storage)
+    assert names == ["race/evaluation"]  # the winner's, no orphan

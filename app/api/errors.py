@@ -42,9 +42,11 @@ class IdempotencyMismatch(ServiceError):
     status_code = 422
 
 
-def _spec_problem(issues: list[tuple[str, str]]) -> JSONResponse:
+def _spec_problem(
+    issues: list[tuple[str, str]], detail: str = "invalid study spec"
+) -> JSONResponse:
     errors = [{"field": field, "reason": reason} for field, reason in issues]
-    return JSONResponse({"detail": "invalid study spec", "errors": errors}, status_code=422)
+    return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -52,7 +54,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
         # the same field paths and reasons as the CLI prints, without FastAPI's "body." prefix
         issues = field_issues(error.errors())
-        return _spec_problem([(field.removeprefix("body."), reason) for field, reason in issues])
+        if all(field == "body" or field.startswith("body.") for field, _ in issues):
+            return _spec_problem([(f.removeprefix("body."), reason) for f, reason in issues])
+        return _spec_problem(issues, detail="invalid request")  # a path, query or header
 
     @app.exception_handler(SpecError)
     async def invalid_spec(request: Request, error: SpecError) -> JSONResponse:

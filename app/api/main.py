@@ -8,6 +8,7 @@ API stays away from `/api` and `/static`).
 from __future__ import annotations
 
 import base64
+import re
 import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -15,11 +16,14 @@ from typing import Any
 import optuna_dashboard
 from a2wsgi import WSGIMiddleware
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from taskweights.app.api.errors import install_error_handlers
 from taskweights.app.api.models_process import MODELS
 from taskweights.app.api.routes import catalog, health, studies
 from taskweights.app.db.database import Database, upgrade_database
+from taskweights.app.schemas import ValidationProblem
 from taskweights.app.settings import Settings
 from taskweights.search.storage import open_storage
 
@@ -53,6 +57,8 @@ def create_app(settings: Settings) -> FastAPI:
         title="taskweights",
         summary="Tune fixed multi-task loss weights, or learn them? Both, compared.",
         version="0.1.0",
+        # every 422 has our body (install_error_handlers), documented in place of FastAPI's
+        responses={422: {"model": ValidationProblem, "description": "every bad field, and why"}},
     )
     app.state.settings = settings
     app.state.db = Database(settings.db_url)
@@ -65,5 +71,40 @@ def create_app(settings: Settings) -> FastAPI:
     dashboard: WSGIApp = optuna_dashboard.wsgi(app.state.storage)
     if settings.token:
         dashboard = require_basic_auth(dashboard, settings.token)
-    app.mount("/", WSGIMiddleware(dashboard))  # type: ignore[arg-type]
+    app.mount("/", dashboard_only(WSGIMiddleware(dashboard), app))  # type: ignore[arg-type]
     return app
+
+
+DASHBOARD_PATHS = ("/dashboard", "/api/", "/static/", "/favicon.ico")
+
+
+def dashboard_only(dashboard: ASGIApp, api: FastAPI) -> ASGIApp:
+    """The fallback mounted at `/` serves the dashboard's own paths and nothing else: a path
+    of ours asked with a method it does not take is 405 (with `Allow`), any other path 404."""
+
+    async def fallback(scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path == "/" or path.startswith(DASHBOARD_PATHS):
+            await dashboard(scope, receive, send)
+            return
+        allowed = allowed_methods(api, path)
+        response = (
+            JSONResponse(
+                {"detail": "Method Not Allowed"},
+                status_code=405,
+                headers={"Allow": ", ".join(allowed)},
+            )
+            if allowed
+            else JSONResponse({"detail": "Not Found"}, status_code=404)
+        )
+        await response(scope, receive, send)
+
+    return fallback
+
+
+def allowed_methods(api: FastAPI, path: str) -> list[str]:
+    """The methods the API documents for `path` (none: not a path of ours)."""
+    for template, operations in api.openapi()["paths"].items():
+        if re.fullmatch(re.sub(r"\{[^/]+\}", "[^/]+", template), path):
+            return sorted(method.upper() for method in operations)
+    return []

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import optuna
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from taskweights.app.api.errors import Conflict, IdempotencyMismatch, NotFound
@@ -95,7 +96,11 @@ def create_study(
         request_hash=digest,
     )
     session.add(study)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # a concurrent request took the name (or the key) first
+        session.rollback()
+        raise Conflict(f"a study named {spec.name!r} already exists") from None
     queue.enqueue_study(session, study)
     return study, False
 

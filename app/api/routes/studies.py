@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import Path as PathParam
 from fastapi.responses import StreamingResponse
 from fastapi.sse import EventSourceResponse
 
@@ -12,12 +13,12 @@ from taskweights.app.api import service
 from taskweights.app.api.deps import ServicesDep, TokenRequired
 from taskweights.app.api.events import event_stream
 from taskweights.app.schemas import (
+    MAX_DB_INT,
     Problem,
     SigmasPublic,
     StudiesPublic,
     StudyPublic,
     TrialsPublic,
-    ValidationProblem,
 )
 from taskweights.search import Comparison, StudySpec
 
@@ -25,6 +26,12 @@ router = APIRouter(prefix="/studies", tags=["studies"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "no study with this id"}
 }
+UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "the server's token is missing or wrong"}
+}
+# ids and offsets stay within the database's integer columns: beyond, 422 (not a 500)
+StudyId = Annotated[int, PathParam(ge=0, le=MAX_DB_INT)]
+Offset = Annotated[int, Query(ge=0, le=MAX_DB_INT)]
 
 
 @router.post(
@@ -32,8 +39,9 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
     status_code=status.HTTP_201_CREATED,
     dependencies=TokenRequired,
     responses={
+        **UNAUTHORIZED,
+        400: {"model": Problem, "description": "the body is not JSON"},
         409: {"model": Problem, "description": "the name is taken"},
-        422: {"model": ValidationProblem, "description": "every bad field, and why"},
     },
 )
 def create_study(
@@ -55,14 +63,14 @@ def create_study(
 def list_studies(
     services: ServicesDep,
     status: Literal["queued", "running", "done", "failed", "cancelled"] | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> StudiesPublic:
     return service.list_studies(services, status, offset, limit)
 
 
 @router.get("/{study_id}", responses=NOT_FOUND)
-def get_study(study_id: int, services: ServicesDep) -> StudyPublic:
+def get_study(study_id: StudyId, services: ServicesDep) -> StudyPublic:
     """Status, phase, and per arm the trials done against the budget and the best so far."""
     return service.to_public(services, service.get_row(services.session, study_id))
 
@@ -71,30 +79,32 @@ def get_study(study_id: int, services: ServicesDep) -> StudyPublic:
     "/{study_id}/comparison",
     responses={**NOT_FOUND, 409: {"model": Problem, "description": "not done yet"}},
 )
-def get_comparison(study_id: int, services: ServicesDep) -> Comparison:
+def get_comparison(study_id: StudyId, services: ServicesDep) -> Comparison:
     """Best tuned weights against learned weights and sigmas, on held-out data."""
     return service.comparison(services, study_id)
 
 
 @router.get("/{study_id}/trials", responses=NOT_FOUND)
 def list_trials(
-    study_id: int,
+    study_id: StudyId,
     services: ServicesDep,
     arm: str | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> TrialsPublic:
     return service.trials(services, study_id, arm, offset, limit)
 
 
 @router.get("/{study_id}/sigmas", responses=NOT_FOUND)
-def get_sigmas(study_id: int, services: ServicesDep, arm: str | None = None) -> SigmasPublic:
+def get_sigmas(study_id: StudyId, services: ServicesDep, arm: str | None = None) -> SigmasPublic:
     """Effective weights (and uncertainty weighting's sigmas) per epoch, per run, per arm."""
     return service.sigmas(services, study_id, arm)
 
 
-@router.post("/{study_id}/cancel", dependencies=TokenRequired, responses=NOT_FOUND)
-def cancel_study(study_id: int, services: ServicesDep) -> StudyPublic:
+@router.post(
+    "/{study_id}/cancel", dependencies=TokenRequired, responses={**NOT_FOUND, **UNAUTHORIZED}
+)
+def cancel_study(study_id: StudyId, services: ServicesDep) -> StudyPublic:
     """No new work starts; running trials stop at their next epoch."""
     study = service.cancel(services, study_id)
     services.session.commit()
@@ -105,9 +115,13 @@ def cancel_study(study_id: int, services: ServicesDep) -> StudyPublic:
     "/{study_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     dependencies=TokenRequired,
-    responses={**NOT_FOUND, 409: {"model": Problem, "description": "still running"}},
+    responses={
+        **NOT_FOUND,
+        **UNAUTHORIZED,
+        409: {"model": Problem, "description": "still running"},
+    },
 )
-def delete_study(study_id: int, services: ServicesDep) -> None:
+def delete_study(study_id: StudyId, services: ServicesDep) -> None:
     """Remove the study's rows and its Optuna studies."""
     service.delete_study(services, study_id)
     services.session.commit()
@@ -118,7 +132,9 @@ def delete_study(study_id: int, services: ServicesDep) -> None:
     response_class=StreamingResponse,
     responses={**NOT_FOUND, 200: {"content": {"text/event-stream": {}}}},
 )
-def study_events(study_id: int, services: ServicesDep, request: Request) -> EventSourceResponse:
+def study_events(
+    study_id: StudyId, services: ServicesDep, request: Request
+) -> EventSourceResponse:
     """Server-sent events: `phase`, `trial`, `evaluation`, and `done` (then the stream ends)."""
     service.get_row(services.session, study_id)  # 404 before the stream starts
     return EventSourceResponse(event_stream(request.app.state, study_id, request))
