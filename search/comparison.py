@@ -26,9 +26,8 @@ from taskweights.search.results import (
     Verdict,
 )
 from taskweights.search.scores import TaskInfo, delta_m
-from taskweights.search.spec import StudySpec
 from taskweights.search.storage import optuna_study_name
-from taskweights.search.studies import TASKS_ATTR
+from taskweights.search.studies import TASKS_ATTR, stored_study_spec
 
 SIGNIFICANCE_LEVEL = 0.05
 
@@ -112,7 +111,7 @@ def load_comparison(storage: optuna.storages.BaseStorage, name: str) -> Comparis
         )
     except KeyError:
         raise StudyNotFoundError(f"no study named {name!r} in this database.") from None
-    spec = StudySpec.model_validate(evaluation.user_attrs["taskweights_spec"])
+    spec = stored_study_spec(evaluation)
     tasks = [TaskInfo.model_validate(t) for t in evaluation.user_attrs[TASKS_ATTR]]
     directions = [t.higher_is_better for t in tasks]
     maximize = evaluation.direction == optuna.study.StudyDirection.MAXIMIZE

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import optuna
 
-from taskweights.search.arms import EVALUATION, REFERENCE, build_arms, evaluation_run_count
+from taskweights.search.arms import EVALUATION, build_arms, evaluation_run_count
 from taskweights.search.records import best_value, finished_count
 from taskweights.search.spec import StudySpec
 from taskweights.search.storage import optuna_study_name
@@ -53,8 +53,11 @@ def arm_trials(
     return study.get_trials(deepcopy=False) if study else []
 
 
-def delete_optuna_studies(storage: optuna.storages.BaseStorage, spec: StudySpec) -> None:
-    """Remove every Optuna study of this study (reference, arms, evaluation)."""
-    for arm in [REFERENCE, *spec.arm_names, EVALUATION]:
-        with contextlib.suppress(KeyError):
-            optuna.delete_study(study_name=optuna_study_name(spec.name, arm), storage=storage)
+def delete_optuna_studies(storage: optuna.storages.BaseStorage, name: str) -> None:
+    """Remove every Optuna study of the study called `name` (reference, arms, evaluation),
+    found by name alone: its spec may be one this version cannot read."""
+    prefix = optuna_study_name(name, "")
+    for study_name in optuna.get_all_study_names(storage):
+        if study_name.startswith(prefix):
+            with contextlib.suppress(KeyError):
+                optuna.delete_study(study_name=study_name, storage=storage)

@@ -261,3 +261,32 @@ def read_spec_file(path: str | Path) -> dict[str, Any]:
         kind = type(data).__name__
         raise SpecError([("spec", f"{path} must hold a mapping of fields, not {kind}")])
     return data
+
+
+# --- stored specs ---------------------------------------------------------------------------
+
+SPEC_VERSION = 1  # the version of StudySpec's fields; stored with every spec we store
+# How a stored spec of version N becomes version N + 1 (a renamed field, a new default, a
+# removed option): add one here, and raise SPEC_VERSION, whenever StudySpec's fields change.
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def read_stored_spec(data: Mapping[str, Any], version: int) -> StudySpec:
+    """A spec stored at `version`, upgraded to today's fields; `SpecError` if it cannot be.
+
+    Specs stored before versions existed (commit e0ac124 and earlier) are version 1.
+    """
+    if version > SPEC_VERSION:
+        raise SpecError(
+            [
+                (
+                    "spec",
+                    f"stored by a newer taskweights (spec version {version}; "
+                    f"this one reads up to {SPEC_VERSION})",
+                )
+            ]
+        )
+    upgraded = dict(data)
+    for step in range(version, SPEC_VERSION):
+        upgraded = UPGRADES[step](upgraded)
+    return parse_spec(upgraded)

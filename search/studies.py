@@ -15,10 +15,11 @@ import optuna
 from taskweights.search.arms import EVALUATION, build_pruner, build_sampler, sampler_seed
 from taskweights.search.errors import StudyConflictError
 from taskweights.search.scores import Direction, Score, TaskInfo
-from taskweights.search.spec import StudySpec
+from taskweights.search.spec import SPEC_VERSION, StudySpec, read_stored_spec
 from taskweights.search.storage import optuna_study_name
 
 SPEC_ATTR = "taskweights_spec"
+SPEC_VERSION_ATTR = "taskweights_spec_version"  # absent: version 1
 ARM_ATTR = "taskweights_arm"
 TASKS_ATTR = "taskweights_tasks"
 
@@ -44,6 +45,7 @@ def open_arm_study(
     study.sampler = build_sampler(spec, sampler_seed(spec, slot, trials_so_far))
     if SPEC_ATTR not in study.user_attrs:
         study.set_user_attr(SPEC_ATTR, spec.model_dump(mode="json"))
+        study.set_user_attr(SPEC_VERSION_ATTR, SPEC_VERSION)
         study.set_user_attr(ARM_ATTR, arm)
     return study
 
@@ -76,3 +78,9 @@ def prepare_study(
     evaluation = open_arm_study(storage, spec, EVALUATION, direction)
     if TASKS_ATTR not in evaluation.user_attrs:
         evaluation.set_user_attr(TASKS_ATTR, [task.model_dump() for task in tasks])
+
+
+def stored_study_spec(study: optuna.Study) -> StudySpec:
+    """The spec an arm's Optuna study holds, upgraded to today's fields."""
+    attrs = study.user_attrs
+    return read_stored_spec(attrs[SPEC_ATTR], attrs.get(SPEC_VERSION_ATTR, 1))

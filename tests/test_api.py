@@ -13,7 +13,6 @@ import os
 import signal
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, cast
 
 import httpx
@@ -21,31 +20,14 @@ import optuna
 import pytest
 from fastapi.testclient import TestClient
 
-from taskweights.app.api.main import create_app
 from taskweights.app.api.models_process import MODELS
 from taskweights.app.cli import commands as cli
 from taskweights.app.client import Client
-from taskweights.app.db.database import Database
-from taskweights.app.settings import Settings
-from taskweights.app.workers.worker import UnitRunner, Worker
 from taskweights.models import DivergedError
 from taskweights.search import Unit, storage_at
 from taskweights.search.trials import StudyContext
 from tests.conftest import BACKENDS, fresh_database, small_digits_spec, wait_until
-
-TOKEN = "s3cret"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-@contextmanager
-def api_on(db_url: str) -> Iterator[TestClient]:
-    app = create_app(Settings(db_url=db_url, token=TOKEN))
-    try:
-        with TestClient(app, headers=AUTH) as http:
-            yield http
-    finally:
-        app.state.storage.engine.dispose()
-        app.state.db.dispose()
+from tests.inprocess import TOKEN, api_on, work
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -66,17 +48,6 @@ def own(storage_url: str) -> Iterator[tuple[TestClient, str]]:
     """An app on a database of its own: a worker here claims only this test's units."""
     with api_on(storage_url) as client:
         yield client, storage_url
-
-
-def work(db_url: str, runner: UnitRunner | None = None) -> None:
-    """One worker in this process, until the queue is empty."""
-    worker = Worker(Database(db_url), heartbeat_seconds=1, grace_seconds=30)
-    if runner is not None:
-        worker.runner = runner
-    try:
-        worker.run(poll_seconds=0.1, once=True)
-    finally:
-        worker.db.dispose()
 
 
 def test_a_spec_is_queued_with_its_arms_and_a_location(http: TestClient) -> None:

@@ -38,6 +38,7 @@ from taskweights.search import (
     prepare_study,
     study_progress,
 )
+from taskweights.search.progress import StudyProgress
 
 
 @dataclass(frozen=True)
@@ -126,14 +127,20 @@ def links(study: StudyRow) -> dict[str, str]:
 
 
 def to_public(services: Services, study: StudyRow) -> StudyPublic:
-    spec = StudySpec.model_validate(study.spec)
-    progress = study_progress(services.storage, spec)
+    """The study as the API shows it; one whose stored spec cannot be read shows as failed,
+    with the reason, and no progress (a list must never fail because of one old row)."""
+    status, reason = study.status, study.error
+    try:
+        progress = study_progress(services.storage, study.read_spec())
+    except SpecError as error:
+        progress = StudyProgress(arms=[], evaluation_done=0, evaluation_total=0)
+        status, reason = "failed", queue.unreadable(error)
     return StudyPublic(
         id=study.id,
         name=study.name,
-        status=study.status,  # type: ignore[arg-type]
+        status=status,  # type: ignore[arg-type]
         phase=phase_of(study.stage),
-        error=study.error,
+        error=reason,
         created_at=study.created_at,
         updated_at=study.updated_at,
         arms=[
@@ -174,7 +181,7 @@ def trials(
     services: Services, study_id: int, arm: str | None, offset: int, limit: int
 ) -> TrialsPublic:
     study = get_row(services.session, study_id)
-    spec = StudySpec.model_validate(study.spec)
+    spec = study.read_spec()
     arms = spec.arm_names if arm is None else [arm]
     if arm is not None and arm not in spec.arm_names:
         raise NotFound(f"study {study.name!r} has no arm {arm!r}; arms: {spec.arm_names}")
@@ -237,7 +244,7 @@ def delete_study(services: Services, study_id: int) -> None:
     study = get_row(services.session, study_id)
     if study.status not in TERMINAL:
         raise Conflict(f"study {study.name!r} is {study.status}: cancel it before deleting it")
-    delete_optuna_studies(services.storage, StudySpec.model_validate(study.spec))
+    delete_optuna_studies(services.storage, study.name)
     for table in (EpochRow, WorkUnitRow):
         services.session.execute(delete(table).where(table.study_id == study_id))
     services.session.delete(study)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from taskweights.app.db.database import Database
 from taskweights.app.db.tables import TERMINAL, StudyRow, WorkUnitRow, utcnow
-from taskweights.search import DONE, StudySpec, Unit, units_of
+from taskweights.search import DONE, SpecError, StudySpec, Unit, units_of
 
 MAX_ATTEMPTS = 5  # a unit whose workers keep dying fails its study
 
@@ -40,7 +40,7 @@ def unit_rows(study_id: int, spec: StudySpec, stage: int) -> list[WorkUnitRow]:
 
 
 def enqueue_study(session: Session, study: StudyRow) -> None:
-    session.add_all(unit_rows(study.id, StudySpec.model_validate(study.spec), study.stage))
+    session.add_all(unit_rows(study.id, study.read_spec(), study.stage))
 
 
 def reap(session: Session, grace_seconds: float) -> None:
@@ -96,7 +96,13 @@ def claim_next(db: Database, worker: str, grace_seconds: float = 30.0) -> Claim 
         study = session.get_one(StudyRow, unit.study_id)
         if study.status == "queued":
             study.status = "running"
-        spec = StudySpec.model_validate(study.spec)
+        try:
+            spec = study.read_spec()
+        except SpecError as error:  # stored by a version whose spec cannot be upgraded
+            unit.state, unit.finished_at = "failed", utcnow()
+            study.status, study.error = "failed", unreadable(error)
+            _cancel_queued(session, study.id)
+            return None
         return Claim(unit.id, study.id, Unit(unit.stage, unit.arm, unit.slot), spec)
 
 
@@ -136,7 +142,7 @@ def advance(db: Database, study_id: int, stage: int) -> None:
             .returning(StudyRow.id)
         ).scalar_one_or_none()
         if won is not None:
-            spec = StudySpec.model_validate(session.get_one(StudyRow, study_id).spec)
+            spec = session.get_one(StudyRow, study_id).read_spec()
             session.add_all(unit_rows(study_id, spec, following))
 
 
@@ -163,3 +169,8 @@ def release(db: Database, claim: Claim) -> None:
             .where(WorkUnitRow.id == claim.unit_id, WorkUnitRow.state == "running")
             .values(state="queued", worker=None)
         )
+
+
+def unreadable(error: SpecError) -> str:
+    reasons = "; ".join(f"{field}: {reason}" for field, reason in error.issues)
+    return f"its stored spec can no longer be read: {reasons}"

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from taskweights.app.schemas import TERMINAL_STATUSES
+from taskweights.search.spec import SPEC_VERSION, StudySpec, read_stored_spec
 
 STUDY_STATUSES = ("queued", "running", "done", "failed", "cancelled")
 UNIT_STATES = ("queued", "running", "done", "failed", "cancelled")
@@ -67,6 +68,7 @@ class StudyRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
     spec: Mapped[dict[str, Any]]
+    spec_version: Mapped[int] = mapped_column(Integer, default=SPEC_VERSION)  # of `spec`
     status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
     stage: Mapped[int] = mapped_column(Integer, default=0)  # the plan's; DONE when done
     error: Mapped[str | None] = mapped_column(Text)
@@ -74,6 +76,10 @@ class StudyRow(Base):
     request_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    def read_spec(self) -> StudySpec:
+        """The stored spec, upgraded to today's fields; `SpecError` if it cannot be read."""
+        return read_stored_spec(self.spec, self.spec_version)
 
 
 class WorkUnitRow(Base):

@@ -1,0 +1,39 @@
+"""The API and a worker in the test process: `create_app` under FastAPI's TestClient, and a
+`Worker` that runs until the queue is empty (with the real unit runner, or a test's own)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi.testclient import TestClient
+
+from taskweights.app.api.main import create_app
+from taskweights.app.db.database import Database
+from taskweights.app.settings import Settings
+from taskweights.app.workers.worker import UnitRunner, Worker
+
+TOKEN = "s3cret"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@contextmanager
+def api_on(db_url: str) -> Iterator[TestClient]:
+    app = create_app(Settings(db_url=db_url, token=TOKEN))
+    try:
+        with TestClient(app, headers=AUTH) as http:
+            yield http
+    finally:
+        app.state.storage.engine.dispose()
+        app.state.db.dispose()
+
+
+def work(db_url: str, runner: UnitRunner | None = None) -> None:
+    """One worker in this process, until the queue is empty."""
+    worker = Worker(Database(db_url), heartbeat_seconds=1, grace_seconds=30)
+    if runner is not None:
+        worker.runner = runner
+    try:
+        worker.run(poll_seconds=0.1, once=True)
+    finally:
+        worker.db.dispose()
