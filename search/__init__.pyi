@@ -23,9 +23,9 @@ from .plan import DONE, Unit, phase_of, run_study, run_unit, units_of
 from .progress import (
     ArmProgress,
     StudyProgress,
-    arm_trials,
     delete_optuna_studies,
     study_progress,
+    trial_page,
 )
 from .records import counts_toward_budget, failure_reason
 from .results import ArmResult, Comparison, Summary, Verdict
@@ -63,7 +63,6 @@ __all__ = [
     "TrialFinished",
     "Unit",
     "Verdict",
-    "arm_trials",
     "build_arms",
     "check_against_models",
     "counts_toward_budget",
@@ -83,6 +82,7 @@ __all__ = [
     "storage_at",
     "study_context",
     "study_progress",
+    "trial_page",
     "units_of",
     "validate_spec",
 ]

@@ -6,6 +6,7 @@ import contextlib
 from dataclasses import dataclass
 
 import optuna
+import sqlalchemy as sa
 
 from taskweights.search.arms import EVALUATION, build_arms, evaluation_run_count
 from taskweights.search.records import best_value, finished_count
@@ -46,11 +47,40 @@ def study_progress(storage: optuna.storages.BaseStorage, spec: StudySpec) -> Stu
     return StudyProgress(arms, done, evaluation_run_count(spec))
 
 
-def arm_trials(
-    storage: optuna.storages.BaseStorage, name: str, arm: str
-) -> list[optuna.trial.FrozenTrial]:
-    study = _load(storage, name, arm)
-    return study.get_trials(deepcopy=False) if study else []
+# Optuna's own tables, the two columns of each a page of trials needs (Optuna owns them)
+OPTUNA_STUDIES = sa.table("studies", sa.column("study_id"), sa.column("study_name"))
+OPTUNA_TRIALS = sa.table(
+    "trials", sa.column("trial_id"), sa.column("study_id"), sa.column("number")
+)
+
+
+def trial_page(
+    storage: optuna.storages.RDBStorage, name: str, arms: list[str], offset: int, limit: int
+) -> tuple[list[tuple[str, optuna.trial.FrozenTrial]], int]:
+    """One page of the arms' trials (arm by arm, then by number) and their number in all.
+
+    The count and the page's ids are one query each, and only the page's trials are loaded:
+    a page costs the same at 20 trials and at 20,000.
+    """
+    arm_of = {optuna_study_name(name, arm): arm for arm in arms}
+    studies, trials = OPTUNA_STUDIES, OPTUNA_TRIALS
+    joined = trials.join(studies, trials.c.study_id == studies.c.study_id)
+    of_these_arms = studies.c.study_name.in_(list(arm_of))
+    arm_order = sa.case({n: i for i, n in enumerate(arm_of)}, value=studies.c.study_name)
+    with storage.engine.connect() as connection:
+        count = connection.scalar(
+            sa.select(sa.func.count()).select_from(joined).where(of_these_arms)
+        )
+        rows = connection.execute(
+            sa.select(trials.c.trial_id, studies.c.study_name)
+            .select_from(joined)
+            .where(of_these_arms)
+            .order_by(arm_order, trials.c.number)
+            .offset(offset)
+            .limit(limit)
+        ).all()
+    page = [(arm_of[study_name], storage.get_trial(trial_id)) for trial_id, study_name in rows]
+    return page, int(count or 0)
 
 
 def delete_optuna_studies(storage: optuna.storages.BaseStorage, name: str) -> None:

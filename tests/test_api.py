@@ -242,6 +242,13 @@ def test_a_real_study_through_the_api_the_client_and_the_cli(
     trials = http.get(f"/studies/{study.id}/trials", params={"arm": "tuned", "limit": 2}).json()
     assert trials["count"] == 3 and len(trials["data"]) == 2
     assert set(trials["data"][0]["params"]) == {"w_group3", "w_recon"}
+    pages = [
+        http.get(f"/studies/{study.id}/trials", params={"offset": offset, "limit": 2}).json()
+        for offset in (0, 2, 4)
+    ]
+    assert [page["count"] for page in pages] == [4, 4, 4]  # every arm's trials
+    walked = [(t["arm"], t["number"]) for page in pages for t in page["data"]]
+    assert walked == [("tuned", 0), ("tuned", 1), ("tuned", 2), ("uncertainty", 0)]
     sigmas = http.get(f"/studies/{study.id}/sigmas", params={"arm": "uncertainty"}).json()
     series = next(s for s in sigmas["data"] if s["phase"] == "search")
     assert [e["epoch"] for e in series["epochs"]] == [1, 2, 3]

@@ -30,7 +30,6 @@ from taskweights.search import (
     Comparison,
     SpecError,
     StudySpec,
-    arm_trials,
     delete_optuna_studies,
     failure_reason,
     load_comparison,
@@ -38,7 +37,7 @@ from taskweights.search import (
     prepare_study,
     study_progress,
 )
-from taskweights.search.progress import StudyProgress
+from taskweights.search.progress import StudyProgress, trial_page
 
 
 @dataclass(frozen=True)
@@ -185,9 +184,8 @@ def trials(
     arms = spec.arm_names if arm is None else [arm]
     if arm is not None and arm not in spec.arm_names:
         raise NotFound(f"study {study.name!r} has no arm {arm!r}; arms: {spec.arm_names}")
-    every = [(name, t) for name in arms for t in arm_trials(services.storage, study.name, name)]
-    page = every[offset : offset + limit]
-    return TrialsPublic(data=[_trial(name, t) for name, t in page], count=len(every))
+    page, count = trial_page(services.storage, study.name, arms, offset, limit)
+    return TrialsPublic(data=[_trial(name, t) for name, t in page], count=count)
 
 
 def _trial(arm: str, trial: optuna.trial.FrozenTrial) -> TrialPublic:
