@@ -230,7 +230,14 @@ def test_a_real_study_through_the_api_the_client_and_the_cli(
     client = Client("http://testserver", token=TOKEN, http=cast(httpx.Client, http))
     study = client.submit(small_digits_spec("real"))
     work(db_url)  # real training
-    assert client.wait(study.id, timeout=10).status == "done"
+    finished = client.wait(study.id, timeout=10)
+    assert finished.status == "done"
+    # the counters the workers kept, not a count of Optuna's trials
+    assert {a.arm: (a.done, a.budget) for a in finished.arms} == {
+        "tuned": (3, 3),
+        "uncertainty": (1, 1),
+    }
+    assert (finished.evaluation.done, finished.evaluation.total) == (6, 6)
     comparison = client.comparison(study.id)
     arms = {arm.arm: arm for arm in comparison.arms}
     assert set(arms) == {"tuned", "uncertainty"}

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from taskweights.app.api.errors import Conflict, IdempotencyMismatch, NotFound
 from taskweights.app.api.models_process import ModelsProcess
+from taskweights.app.db import progress as counters
 from taskweights.app.db import queue
 from taskweights.app.db.tables import TERMINAL, EpochRow, StudyRow, WorkUnitRow
 from taskweights.app.schemas import (
@@ -35,7 +36,6 @@ from taskweights.search import (
     load_comparison,
     phase_of,
     prepare_study,
-    study_progress,
 )
 from taskweights.search.progress import StudyProgress, trial_page
 
@@ -130,7 +130,7 @@ def to_public(services: Services, study: StudyRow) -> StudyPublic:
     with the reason, and no progress (a list must never fail because of one old row)."""
     status, reason = study.status, study.error
     try:
-        progress = study_progress(services.storage, study.read_spec())
+        progress = counters.read(services.session, services.storage, study, study.read_spec())
     except SpecError as error:
         progress = StudyProgress(arms=[], evaluation_done=0, evaluation_total=0)
         status, reason = "failed", queue.unreadable(error)

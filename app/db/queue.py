@@ -17,6 +17,7 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from taskweights.app.db import progress
 from taskweights.app.db.database import Database
 from taskweights.app.db.tables import TERMINAL, StudyRow, WorkUnitRow, utcnow
 from taskweights.search import DONE, SpecError, StudySpec, Unit, units_of
@@ -40,7 +41,10 @@ def unit_rows(study_id: int, spec: StudySpec, stage: int) -> list[WorkUnitRow]:
 
 
 def enqueue_study(session: Session, study: StudyRow) -> None:
-    session.add_all(unit_rows(study.id, study.read_spec(), study.stage))
+    """Store the units of the study's first stage, and start its progress counters."""
+    spec = study.read_spec()
+    session.add_all(unit_rows(study.id, spec, study.stage))
+    progress.start_counting(session, study, spec)
 
 
 def reap(session: Session, grace_seconds: float) -> None:

@@ -72,6 +72,8 @@ class StudyRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
     stage: Mapped[int] = mapped_column(Integer, default=0)  # the plan's; DONE when done
     error: Mapped[str | None] = mapped_column(Text)
+    evaluation_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    evaluation_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     idempotency_key: Mapped[str | None] = mapped_column(String(255), unique=True)
     request_hash: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -80,6 +82,22 @@ class StudyRow(Base):
     def read_spec(self) -> StudySpec:
         """The stored spec, upgraded to today's fields; `SpecError` if it cannot be read."""
         return read_stored_spec(self.spec, self.spec_version)
+
+
+class ArmRow(Base):
+    """An arm's progress, kept by the workers as its trials finish, so that reading a study's
+    status costs the same at 20 trials and at 20,000 (Optuna keeps the trials themselves)."""
+
+    __tablename__ = "taskweights_arms"
+
+    study_id: Mapped[int] = mapped_column(
+        ForeignKey("taskweights_studies.id", ondelete="CASCADE"), primary_key=True
+    )
+    arm: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)  # its place among the spec's arms
+    done: Mapped[int] = mapped_column(Integer, default=0)  # trials that used up budget
+    budget: Mapped[int] = mapped_column(Integer)
+    best: Mapped[float | None]  # the best validation score so far
 
 
 class WorkUnitRow(Base):

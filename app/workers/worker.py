@@ -21,6 +21,7 @@ import optuna
 import torch
 from sqlalchemy import delete, update
 
+from taskweights.app.db import progress
 from taskweights.app.db.database import Database, upgrade_database
 from taskweights.app.db.queue import Claim, claim_next, finish, release
 from taskweights.app.db.tables import EpochRow, StudyRow, WorkerRow, WorkUnitRow, utcnow
@@ -130,10 +131,13 @@ class Worker:
             self.current = None
 
     def _recorder(self, claim: Claim, tasks: list[str]) -> EventHandler:
-        """Every epoch of every run becomes a row: progress is visible while training runs."""
+        """Every epoch of every run becomes a row, and every finished trial and evaluation run
+        moves the study's counters: progress is visible while training runs."""
 
         def record(event: Event) -> None:
             if not isinstance(event, EpochFinished):
+                with self.db.session() as session:
+                    progress.record(session, claim.study_id, event)
                 return
             r = event.record
 
