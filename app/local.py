@@ -42,10 +42,14 @@ def run_study(
     settings = Settings()
     study = load_spec(spec)
     url = db or settings.db_url
-    torch.set_num_threads(settings.threads)
+    threads = torch.get_num_threads()  # the caller's, given back after the run
+    torch.set_num_threads(settings.threads)  # small models train fastest on one thread
     bars = StudyProgress(Console(stderr=True)) if progress else nullcontext(on_event)
-    with bars as handler:
-        plan.run_study(study, url, handler)
+    try:
+        with bars as handler:
+            plan.run_study(study, url, handler)
+    finally:
+        torch.set_num_threads(threads)
     return load_comparison(study.name, url)
 
 

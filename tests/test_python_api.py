@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
 import yaml
 
 import taskweights as tw
@@ -26,7 +27,12 @@ def readme_python_blocks() -> list[str]:
 def test_a_study_from_a_dict_runs_and_reads_back(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'tw.db'}"
     events: list[Event] = []
-    result = tw.run_study(small_digits_spec("py"), db=db, on_event=events.append)
+    torch.set_num_threads(2)
+    try:
+        result = tw.run_study(small_digits_spec("py"), db=db, on_event=events.append)
+        assert torch.get_num_threads() == 2  # the caller's setting, given back
+    finally:
+        torch.set_num_threads(1)  # what conftest sets for every test
     assert isinstance(result, tw.Comparison)
     assert {arm.arm for arm in result.arms} == {"tuned", "uncertainty"}
     assert result.verdict.best in {"tuned", "uncertainty"}
