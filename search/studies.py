@@ -50,19 +50,16 @@ def open_arm_study(
     return study
 
 
-def stored_spec(storage: optuna.storages.BaseStorage, name: str) -> dict | None:
-    """The spec a study of this name was created with, or None if there is none."""
-    try:
-        study = optuna.load_study(study_name=optuna_study_name(name, EVALUATION), storage=storage)
-    except KeyError:
-        return None
-    return study.user_attrs.get(SPEC_ATTR)
-
-
 def claim_name(storage: optuna.storages.BaseStorage, spec: StudySpec) -> None:
-    """Refuse to mix two different specs under one name; the same spec resumes."""
-    existing = stored_spec(storage, spec.name)
-    if existing is not None and existing != spec.model_dump(mode="json"):
+    """Refuse to mix two different specs under one name; the same spec resumes (compared as
+    specs, the stored one upgraded to today's fields, so an older study resumes too)."""
+    try:
+        evaluation = optuna.load_study(
+            study_name=optuna_study_name(spec.name, EVALUATION), storage=storage
+        )
+    except KeyError:  # a new name
+        return
+    if SPEC_ATTR in evaluation.user_attrs and stored_study_spec(evaluation) != spec:
         raise StudyConflictError(
             f"a study named {spec.name!r} already exists in this database with another spec; "
             "choose another name (or rerun the original spec to resume it)."
