@@ -12,7 +12,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, select, text
 
-from taskweights.app.db import progress
+from taskweights.app.db import counters
 from taskweights.app.db.database import VERSION_TABLE, Database, alembic_config, upgrade_database
 from taskweights.app.db.queue import claim_next, enqueue_study, finish
 from taskweights.app.db.tables import Base, StudyRow, WorkUnitRow
@@ -206,13 +206,13 @@ def test_progress_counters_only_grow_and_keep_the_spec_order(db: Database) -> No
     """Workers sharing an arm report in any order: a late, smaller count changes nothing."""
     study_id = add_study(db, "counted", strategies=["uncertainty", "dwa"])
     with db.session() as session:
-        progress.record(session, study_id, TrialFinished("tuned", 1, "COMPLETE", 0.5, 2, 3, 0.5))
-        progress.record(session, study_id, TrialFinished("tuned", 0, "COMPLETE", 0.1, 1, 3, 0.1))
-        progress.record(session, study_id, ArmStarted("tuned", 0, 3))
-        progress.record(session, study_id, EvaluationRunFinished("tuned", 1, False, 3, 6))
+        counters.record(session, study_id, TrialFinished("tuned", 1, "COMPLETE", 0.5, 2, 3, 0.5))
+        counters.record(session, study_id, TrialFinished("tuned", 0, "COMPLETE", 0.1, 1, 3, 0.1))
+        counters.record(session, study_id, ArmStarted("tuned", 0, 3))
+        counters.record(session, study_id, EvaluationRunFinished("tuned", 1, False, 3, 6))
     with db.session() as session:
         study = session.get_one(StudyRow, study_id)
-        counted = progress.read(session, None, study, study.read_spec())  # type: ignore[arg-type]
+        counted = counters.read(session, None, study, study.read_spec())  # type: ignore[arg-type]
     assert [(a.arm, a.done, a.budget, a.best) for a in counted.arms] == [
         ("tuned", 2, 3, 0.5),
         ("uncertainty", 0, 1, None),

@@ -12,8 +12,7 @@ from sqlalchemy.orm import Session
 
 from taskweights.app.api.errors import Conflict, IdempotencyMismatch, NotFound
 from taskweights.app.api.models_process import ModelsProcess
-from taskweights.app.db import progress as counters
-from taskweights.app.db import queue
+from taskweights.app.db import counters, queue
 from taskweights.app.db.tables import TERMINAL, EpochRow, StudyRow, WorkUnitRow
 from taskweights.app.schemas import (
     ArmProgressPublic,

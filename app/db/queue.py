@@ -17,7 +17,7 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from taskweights.app.db import progress
+from taskweights.app.db import counters
 from taskweights.app.db.database import Database
 from taskweights.app.db.tables import TERMINAL, StudyRow, WorkUnitRow, utcnow
 from taskweights.search import DONE, SpecError, StudySpec, Unit, units_of
@@ -44,7 +44,7 @@ def enqueue_study(session: Session, study: StudyRow) -> None:
     """Store the units of the study's first stage, and start its progress counters."""
     spec = study.read_spec()
     session.add_all(unit_rows(study.id, spec, study.stage))
-    progress.start_counting(session, study, spec)
+    counters.start_counting(session, study, spec)
 
 
 def reap(session: Session, grace_seconds: float) -> None:

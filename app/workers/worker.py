@@ -21,7 +21,7 @@ import optuna
 import torch
 from sqlalchemy import delete, update
 
-from taskweights.app.db import progress
+from taskweights.app.db import counters
 from taskweights.app.db.database import Database, upgrade_database
 from taskweights.app.db.queue import Claim, claim_next, finish, release
 from taskweights.app.db.tables import EpochRow, StudyRow, WorkerRow, WorkUnitRow, utcnow
@@ -137,7 +137,7 @@ class Worker:
         def record(event: Event) -> None:
             if not isinstance(event, EpochFinished):
                 with self.db.session() as session:
-                    progress.record(session, claim.study_id, event)
+                    counters.record(session, claim.study_id, event)
                 return
             r = event.record
 

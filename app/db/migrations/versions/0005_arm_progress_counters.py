@@ -5,7 +5,7 @@ Revises: 0004
 Create Date: 2026-11-24 06:12:55.440001
 
 Kept by the workers, so a status read does not load every trial. Studies stored before have no
-rows yet: the first read counts them from Optuna's trials once (app/db/progress.py).
+rows yet: the first read counts them from Optuna's trials once (app/db/counters.py).
 """
 
 from __future__ import annotations
