@@ -6,8 +6,9 @@
     print(result.verdict.statement)
     tw.load_comparison("digits-demo", db="sqlite:///tw.db").to_frame()
 
-The study walks the same plan (search/plan.py) a server's workers walk; rerunning the same spec
-against the same database resumes it.
+A local run stores its study as a server would (a row, work units, counters, every epoch) and
+is a worker of that study alone, so `taskweights serve` on the same database shows it, its
+`/sigmas` included, and rerunning the same spec resumes it.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from rich.console import Console
 
 from taskweights.app.cli.render import StudyProgress
 from taskweights.app.settings import Settings
-from taskweights.search import comparison, plan
-from taskweights.search.events import EventHandler, ignore
+from taskweights.search.events import EventHandler, PhaseStarted, ignore
 from taskweights.search.results import Comparison
 from taskweights.search.spec import SpecSource, load_spec
 from taskweights.search.storage import storage_at
+
+UNITS_OF_OTHERS_POLL_S = 1.0  # waiting on units that other workers of this database hold
 
 
 def run_study(
@@ -35,25 +37,61 @@ def run_study(
 
     `spec`: a `StudySpec`, a mapping, or a YAML/JSON file. `db`: an SQLAlchemy URL (default:
     `TASKWEIGHTS_DB_URL`, else sqlite:///taskweights.db). `progress`: draw rich progress bars
-    on stderr; `on_event` receives every progress event instead.
+    on stderr; `on_event` receives every progress event instead. Raises `ModelsError` if the
+    study failed (the reason is the study's error).
     """
     import torch  # only now: `import taskweights` stays light
 
+    from taskweights.app.db import studies
+    from taskweights.app.db.database import Database, upgrade_database
+    from taskweights.app.db.tables import StudyRow
+    from taskweights.app.workers.worker import Worker
+    from taskweights.models.errors import ModelsError
+    from taskweights.search.checks import check_against_models, task_infos
+
     settings = Settings()
-    study = load_spec(spec)
+    study_spec = load_spec(spec)
     url = db or settings.db_url
+    tasks = task_infos(check_against_models(study_spec))
+    upgrade_database(url)
+    database = Database(url)
     threads = torch.get_num_threads()  # the caller's, given back after the run
-    torch.set_num_threads(settings.threads)  # small models train fastest on one thread
     bars = StudyProgress(Console(stderr=True)) if progress else nullcontext(on_event)
     try:
+        with database.session() as session:
+            study_id = studies.open_for_run(session, study_spec, tasks).id
         with bars as handler:
-            plan.run_study(study, url, handler)
+            worker = Worker(
+                database,
+                threads=settings.threads,  # small models train fastest on one thread
+                heartbeat_seconds=settings.heartbeat_seconds,
+                grace_seconds=settings.grace_seconds,
+                study_id=study_id,
+                on_event=handler,
+            )
+            worker.run(poll_seconds=UNITS_OF_OTHERS_POLL_S, until_finished=True)
+            handler(PhaseStarted("done"))
+        with database.session() as session, storage_at(url) as storage:
+            study = session.get_one(StudyRow, study_id)
+            if study.status == "failed":
+                raise ModelsError(study.error or "the study failed")
+            return studies.finished_comparison(session, storage, study)
     finally:
         torch.set_num_threads(threads)
-    return load_comparison(study.name, url)
+        database.dispose()
 
 
 def load_comparison(name: str, db: str | None = None) -> Comparison:
-    """The comparison of the study called `name`, read from the database alone."""
-    with storage_at(db or Settings().db_url) as storage:
-        return comparison.load_comparison(storage, name)
+    """The comparison of the study called `name`, read from the database alone; raises
+    `StudyNotFinishedError` (with its progress) while it is not done."""
+    from taskweights.app.db import studies
+    from taskweights.app.db.database import Database, upgrade_database
+
+    url = db or Settings().db_url
+    upgrade_database(url)
+    database = Database(url)
+    try:
+        with database.session() as session, storage_at(url) as storage:
+            return studies.finished_comparison(session, storage, studies.by_name(session, name))
+    finally:
+        database.dispose()

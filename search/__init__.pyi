@@ -19,7 +19,7 @@ from .events import (
     PhaseStarted,
     TrialFinished,
 )
-from .plan import DONE, Unit, phase_of, run_study, run_unit, units_of
+from .plan import DONE, Unit, phase_of, run_unit, units_of
 from .progress import (
     ArmProgress,
     StudyProgress,
@@ -77,7 +77,6 @@ __all__ = [
     "prepare_study",
     "run_reference_phase",
     "run_search_arm",
-    "run_study",
     "run_unit",
     "storage_at",
     "study_context",

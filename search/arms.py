@@ -42,13 +42,6 @@ class Config:
     strategy_params: dict[str, Any]
     lr: float
 
-    def to_attrs(self) -> dict[str, Any]:
-        return {"strategy_params": self.strategy_params, "lr": self.lr}
-
-    @classmethod
-    def from_attrs(cls, attrs: dict[str, Any]) -> Config:
-        return cls(attrs["strategy_params"], attrs["lr"])
-
 
 def has_shared_search(spec: StudySpec) -> bool:
     return isinstance(spec.training.lr, Range)

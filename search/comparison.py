@@ -1,7 +1,8 @@
 """The comparison: every arm's final-evaluation runs side by side, and a verdict.
 
-Built from storage alone (the `<study>/evaluation` study and each arm's search study), so it can
-be printed again, or served, without training anything.
+Built from the study's spec and tasks (its row's, in app/db) and its Optuna trials (the
+`<study>/evaluation` study and each arm's search study), so it can be printed again, or served,
+without training anything.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from collections.abc import Sequence
 import optuna
 from scipy import stats
 
-from taskweights.search.arms import EVALUATION, REFERENCE, TUNED, Config
+from taskweights.search.arms import EVALUATION, REFERENCE, TUNED
 from taskweights.search.errors import StudyNotFoundError
-from taskweights.search.records import counts_toward_budget
+from taskweights.search.records import TrialRecord, counts_toward_budget, read
 from taskweights.search.results import (
     ArmConfig,
     ArmResult,
@@ -25,9 +26,9 @@ from taskweights.search.results import (
     Summary,
     Verdict,
 )
-from taskweights.search.scores import TaskInfo, delta_m
+from taskweights.search.scores import Score, TaskInfo, delta_m
+from taskweights.search.spec import StudySpec
 from taskweights.search.storage import optuna_study_name
-from taskweights.search.studies import TASKS_ATTR, stored_study_spec
 
 SIGNIFICANCE_LEVEL = 0.05
 
@@ -45,7 +46,7 @@ def _compute(study: optuna.Study) -> Compute:
     finished = [t for t in study.get_trials(deepcopy=False) if counts_toward_budget(t)]
     return Compute(
         trials=len(finished),
-        epochs=sum(t.user_attrs.get("epochs", len(t.intermediate_values)) for t in finished),
+        epochs=sum(read(t).epochs or len(t.intermediate_values) for t in finished),
         seconds=round(sum(t.duration.total_seconds() for t in finished if t.duration), 2),
     )
 
@@ -103,28 +104,28 @@ def decide(arms: list[ArmResult], score: str, maximize: bool) -> Verdict:
     )
 
 
-def load_comparison(storage: optuna.storages.BaseStorage, name: str) -> Comparison:
+def load_comparison(
+    storage: optuna.storages.BaseStorage, spec: StudySpec, tasks: Sequence[TaskInfo]
+) -> Comparison:
     """Rebuild a finished study's comparison from its Optuna studies."""
+    name = spec.name
     try:
         evaluation = optuna.load_study(
             study_name=optuna_study_name(name, EVALUATION), storage=storage
         )
     except KeyError:
         raise StudyNotFoundError(f"no study named {name!r} in this database.") from None
-    spec = stored_study_spec(evaluation)
-    tasks = [TaskInfo.model_validate(t) for t in evaluation.user_attrs[TASKS_ATTR]]
     directions = [t.higher_is_better for t in tasks]
-    maximize = evaluation.direction == optuna.study.StudyDirection.MAXIMIZE
-    trials = evaluation.get_trials(deepcopy=False)
-    by_arm: dict[str, list[optuna.trial.FrozenTrial]] = {}
-    for trial in trials:
-        if counts_toward_budget(trial):
-            by_arm.setdefault(trial.user_attrs["arm"], []).append(trial)
-    completed = {
-        arm: [t for t in runs if t.state == optuna.trial.TrialState.COMPLETE]
-        for arm, runs in by_arm.items()
-    }
-    reference_runs = [t.user_attrs["test_metrics"] for t in completed.get(REFERENCE, [])]
+    maximize = Score(spec.score, tuple(tasks)).direction == "maximize"
+    by_arm: dict[str, list[TrialRecord]] = {}  # runs that used up budget
+    completed: dict[str, list[TrialRecord]] = {}
+    for trial in evaluation.get_trials(deepcopy=False):
+        record = read(trial)
+        if counts_toward_budget(trial) and record.arm is not None:
+            by_arm.setdefault(record.arm, []).append(record)
+            if trial.state == optuna.trial.TrialState.COMPLETE:
+                completed.setdefault(record.arm, []).append(record)
+    reference_runs = [r.test_metrics for r in completed.get(REFERENCE, []) if r.test_metrics]
     if not reference_runs:
         raise StudyNotFoundError(f"study {name!r} has no finished final evaluation yet.")
     reference = _mean_dicts(reference_runs)
@@ -132,16 +133,14 @@ def load_comparison(storage: optuna.storages.BaseStorage, name: str) -> Comparis
     arms = []
     strategies = {"tuned": "fixed"} | {s.arm_name: s.name for s in spec.strategies}
     for arm in spec.arm_names:
-        runs = completed.get(arm, [])
+        runs = [r for r in completed.get(arm, []) if r.test_metrics and r.seed is not None]
         arm_study = optuna.load_study(study_name=optuna_study_name(name, arm), storage=storage)
         seed_runs = []
-        for t in runs:
-            test = t.user_attrs["test_metrics"]
+        for run in runs:
+            test = run.test_metrics or {}
             dm = delta_m([test[n] for n in names], [reference[n] for n in names], directions)
             score = dm if spec.score == "delta_m" else test[spec.score.removeprefix("task:")]
-            seed_runs.append(
-                SeedRun(seed=t.user_attrs["seed"], test=test, delta_m=dm, score=score)
-            )
+            seed_runs.append(SeedRun(seed=run.seed or 0, test=test, delta_m=dm, score=score))
         arms.append(
             ArmResult(
                 arm=arm,
@@ -162,40 +161,35 @@ def load_comparison(storage: optuna.storages.BaseStorage, name: str) -> Comparis
     return Comparison(
         study=name,
         score=spec.score,
-        tasks=tasks,
+        tasks=list(tasks),
         reference=reference_summary,
         arms=arms,
         verdict=decide(arms, spec.score, maximize),
     )
 
 
-def _arm_config(
-    arm: str, arm_study: optuna.Study, runs: list[optuna.trial.FrozenTrial]
-) -> ArmConfig | None:
+def _arm_config(arm: str, arm_study: optuna.Study, runs: list[TrialRecord]) -> ArmConfig | None:
     try:
-        best = arm_study.best_trial
+        best = read(arm_study.best_trial)
     except ValueError:
         return None
-    config = Config.from_attrs(best.user_attrs["config"])
-    params = {k: v for k, v in config.strategy_params.items() if k != "weights"}
+    if best.config is None or best.weights is None:
+        return None
+    params = {k: v for k, v in best.config.strategy_params.items() if k != "weights"}
     if arm == TUNED or not runs:
-        weights = normalised(best.user_attrs["weights"])
-        sigmas = best.user_attrs.get("sigmas")
+        weights, sigmas = normalised(best.weights), best.sigmas
     else:  # learned: what the weights became, averaged over the evaluation seeds
-        weights = _mean_dicts([normalised(t.user_attrs["weights"]) for t in runs])
-        sigma_runs = [t.user_attrs["sigmas"] for t in runs if t.user_attrs.get("sigmas")]
+        weights = _mean_dicts([normalised(r.weights) for r in runs if r.weights])
+        sigma_runs = [r.sigmas for r in runs if r.sigmas]
         sigmas = _mean_dicts(sigma_runs) if sigma_runs else None
-    return ArmConfig(weights=weights, sigmas=sigmas, lr=config.lr, params=params)
+    return ArmConfig(weights=weights, sigmas=sigmas, lr=best.config.lr, params=params)
 
 
 def _arm_error(
-    arm_study: optuna.Study,
-    evaluation_runs: list[optuna.trial.FrozenTrial],
-    completed: list[optuna.trial.FrozenTrial],
+    arm_study: optuna.Study, evaluation_runs: list[TrialRecord], completed: list[TrialRecord]
 ) -> str | None:
     if completed:
         return None
-    failed = [t for t in [*evaluation_runs, *arm_study.trials] if "error" in t.user_attrs]
-    if failed:
-        return failed[0].user_attrs["error"]
-    return "no trial of this arm completed"
+    search_runs = [read(t) for t in arm_study.get_trials(deepcopy=False)]
+    errors = [r.error for r in [*evaluation_runs, *search_runs] if r.error]
+    return errors[0] if errors else "no trial of this arm completed"

@@ -2,8 +2,8 @@
 
 Picking the best of N trials on validation data flatters the winner; retraining it on seeds
 it never saw and scoring on the untouched test split removes that bias. Each run is a trial of
-the Optuna study `<study>/evaluation` (user attributes: arm, seed, test metrics, weights,
-sigmas), so the comparison can be rebuilt from storage alone.
+the Optuna study `<study>/evaluation` (its record: arm, seed, test metrics, weights, sigmas),
+so the comparison can be rebuilt from storage alone.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from taskweights.search.arms import (
 from taskweights.search.concurrency import ask, fail_running_trial, trial_heartbeat
 from taskweights.search.errors import StudyCancelled
 from taskweights.search.events import EvaluationRunFinished
-from taskweights.search.records import INTERRUPTED_ATTR, counts_toward_budget
+from taskweights.search.records import TrialRecord, counts_toward_budget, read, write
 from taskweights.search.spec import StudySpec
 from taskweights.search.storage import optuna_study_name
 from taskweights.search.trials import StudyContext, train_config
@@ -38,7 +38,7 @@ def evaluation_seeds(context: StudyContext) -> list[int]:
 def best_config(storage: optuna.storages.BaseStorage, study: str, arm: str) -> Config | None:
     arm_study = optuna.load_study(study_name=optuna_study_name(study, arm), storage=storage)
     try:
-        return Config.from_attrs(arm_study.best_trial.user_attrs["config"])
+        return read(arm_study.best_trial).config
     except ValueError:  # no trial of this arm completed
         return None
 
@@ -101,9 +101,11 @@ def run_arm_evaluation(
 
 def _finished_runs(evaluation: optuna.Study) -> set[tuple[str, int]]:
     return {
-        (t.user_attrs["arm"], t.user_attrs["seed"])
+        (record.arm, record.seed)
         for t in evaluation.get_trials(deepcopy=False)
         if counts_toward_budget(t)
+        and (record := read(t)).arm is not None
+        and record.seed is not None
     }
 
 
@@ -111,7 +113,8 @@ def _fail_abandoned_runs(evaluation: optuna.Study, arm: str, seed: int) -> None:
     """Fail RUNNING trials of this (arm, seed): only the one unit that owns the pair runs it,
     so any such trial is left from a worker that died inside it."""
     for trial in evaluation.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-        if (trial.user_attrs.get("arm"), trial.user_attrs.get("seed")) == (arm, seed):
+        record = read(trial)
+        if (record.arm, record.seed) == (arm, seed):
             fail_running_trial(evaluation, trial)
 
 
@@ -139,26 +142,28 @@ def _evaluate_once(
 ) -> tuple[int, tuple[float, ...]] | None:
     """Train and test one (arm, seed); the trial is left for the caller to tell, or failed."""
     trial = ask(evaluation)
-    trial.set_user_attr("arm", arm.name)
-    trial.set_user_attr("seed", seed)
-    trial.set_user_attr("config", config.to_attrs())
+    write(trial, TrialRecord(arm=arm.name, seed=seed, config=config))
     try:
         with trial_heartbeat(storage, evaluation, trial.number):
             result = train_config(context, arm, config, ("evaluation", trial.number, seed))
     except DivergedError as error:
-        trial.set_user_attr("error", str(error))
+        write(trial, TrialRecord(error=str(error)))
         evaluation.tell(trial, state=TrialState.FAIL)
         return None
     except StudyCancelled as error:
-        trial.set_user_attr("error", str(error))
-        trial.set_user_attr(INTERRUPTED_ATTR, True)
+        write(trial, TrialRecord(error=str(error), interrupted=True))
         evaluation.tell(trial, state=TrialState.FAIL)
         raise
     _, test_metrics = evaluate(result.model, context.problem.tasks, context.problem.test)
-    trial.set_user_attr("test_metrics", context.per_task(test_metrics))
-    trial.set_user_attr("weights", context.per_task(result.final.weights))
-    trial.set_user_attr("sigmas", context.per_task(result.final.sigmas))
-    trial.set_user_attr("seconds", round(result.seconds, 3))
+    write(
+        trial,
+        TrialRecord(
+            test_metrics=context.per_task(test_metrics),
+            weights=context.per_task(result.final.weights),
+            sigmas=context.per_task(result.final.sigmas),
+            seconds=round(result.seconds, 3),
+        ),
+    )
     return trial.number, test_metrics
 
 
@@ -169,9 +174,12 @@ def _mean_metrics(runs: list[tuple[float, ...]]) -> tuple[float, ...]:
 def _reference_test_metrics(
     context: StudyContext, evaluation: optuna.Study
 ) -> tuple[float, ...] | None:
+    records = [
+        read(t) for t in evaluation.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    ]
     runs = [
-        tuple(t.user_attrs["test_metrics"][task] for task in context.tasks)
-        for t in evaluation.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
-        if t.user_attrs["arm"] == REFERENCE
+        tuple(record.test_metrics[task] for task in context.tasks)
+        for record in records
+        if record.arm == REFERENCE and record.test_metrics is not None
     ]
     return _mean_metrics(runs) if runs else None

@@ -10,8 +10,8 @@ units exist, because each stage needs what the one before produced:
     DONE
 
 The work queue (taskweights.app.db.queue) stores these units as rows and asks `units_of` what the
-next stage holds; a worker runs the unit it claims with `run_unit`; `run_study` walks the same
-stages in one process.
+next stage holds; a worker runs the unit it claims with `run_unit`. A local run
+(`taskweights run`, `tw.run_study`) is a worker of its own study, so it walks the same queue.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Literal
 import optuna
 
 from taskweights.search.arms import REFERENCE, build_arms
-from taskweights.search.events import EventHandler, Phase, PhaseStarted, StopCheck, ignore, never
+from taskweights.search.events import Phase
 from taskweights.search.spec import StudySpec
 from taskweights.search.studies import prepare_study
 
@@ -84,7 +84,7 @@ def run_unit(context: StudyContext, storage: optuna.storages.RDBStorage, unit: U
 
     match unit.stage:
         case 0:
-            prepare_study(storage, context.spec, context.task_infos)
+            prepare_study(storage, context.spec, context.score.direction)
             runner.run_reference_phase(context, storage)
         case 1:
             runner.run_search_arm(context, storage, unit.arm, unit.slot)
@@ -94,27 +94,3 @@ def run_unit(context: StudyContext, storage: optuna.storages.RDBStorage, unit: U
             evaluation.run_arm_evaluation(context, storage, unit.arm, unit.slot)
         case _:
             raise ValueError(f"no stage {unit.stage} in a study's plan")
-
-
-def run_study(
-    spec: StudySpec,
-    storage_url: str,
-    on_event: EventHandler = ignore,
-    should_stop: StopCheck = never,
-) -> None:
-    """Run (or resume) a whole study in this process, stage by stage, one slot per arm."""
-    from taskweights.search.runner import fail_interrupted_trials, study_context
-    from taskweights.search.storage import storage_at
-
-    context = study_context(spec, on_event, should_stop)
-    with storage_at(storage_url) as storage:
-        prepare_study(storage, spec, context.task_infos)  # another spec under this name: refused
-        fail_interrupted_trials(storage, spec)  # before anything else touches its trials
-        phase: str | None = None
-        for stage in range(DONE):
-            if phase_of(stage) != phase:
-                phase = phase_of(stage)
-                on_event(PhaseStarted(STAGE_PHASES[stage]))
-            for unit in units_of(spec, stage, slots=1):
-                run_unit(context, storage, unit)
-        on_event(PhaseStarted("done"))

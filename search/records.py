@@ -1,16 +1,47 @@
-"""Reading what a trial's record says: did it use up budget, why did it fail, an arm's tally.
+"""A trial's record: what taskweights writes on an Optuna trial, every key defined here once.
 
-Torch-free: the API, the progress display and the comparison read these without training.
+Optuna owns trials (parameters, values, states, intermediate values) and keeps this record as
+the trial's user attributes: `write` stores the fields given, `read` gives them back typed. The
+per-epoch history is not here: it is the study's, in our epoch table (app/db/tables.py).
+Torch-free: the API, the progress display and the comparison read records without training.
 """
 
 from __future__ import annotations
 
 import optuna
+from pydantic import BaseModel, ConfigDict
 
-INTERRUPTED_ATTR = "interrupted"
-
+from taskweights.search.arms import Config
 
 STALE_REASON = "its worker stopped (no heartbeat)"
+
+
+class TrialRecord(BaseModel):
+    """A search trial, the reference's run, or a final-evaluation run (those name their arm)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    arm: str | None = None  # evaluation runs: whose configuration this is
+    seed: int | None = None
+    config: Config | None = None
+    val_metrics: dict[str, float] | None = None  # search trials: per task, at the last epoch
+    test_metrics: dict[str, float] | None = None  # evaluation runs
+    weights: dict[str, float] | None = None  # the loss weights training ended with
+    sigmas: dict[str, float] | None = None  # uncertainty weighting's learned sigmas
+    epochs: int | None = None  # epochs trained (fewer than the spec's if pruned)
+    seconds: float | None = None
+    error: str | None = None  # why it failed, written by the run itself
+    interrupted: bool = False  # stopped by a cancel, a shutdown or Ctrl-C: uses no budget
+
+
+def write(trial: optuna.Trial, record: TrialRecord) -> None:
+    """Store the fields `record` was given (the others keep what the trial holds)."""
+    for key, value in record.model_dump(mode="json", exclude_unset=True).items():
+        trial.set_user_attr(key, value)
+
+
+def read(trial: optuna.trial.FrozenTrial) -> TrialRecord:
+    return TrialRecord.model_validate(trial.user_attrs)
 
 
 def counts_toward_budget(trial: optuna.trial.FrozenTrial) -> bool:
@@ -20,16 +51,16 @@ def counts_toward_budget(trial: optuna.trial.FrozenTrial) -> bool:
     process was killed never could (and Optuna cannot annotate a trial once failed); one
     stopped by a cancel or a shutdown is marked interrupted before it is failed.
     """
-    attrs = trial.user_attrs
     if trial.state == optuna.trial.TrialState.FAIL:
-        return "error" in attrs and not attrs.get(INTERRUPTED_ATTR, False)
+        record = read(trial)
+        return record.error is not None and not record.interrupted
     return trial.state.is_finished()
 
 
 def failure_reason(trial: optuna.trial.FrozenTrial) -> str | None:
     if trial.state != optuna.trial.TrialState.FAIL:
         return None
-    return trial.user_attrs.get("error", STALE_REASON)
+    return read(trial).error or STALE_REASON
 
 
 def finished_count(study: optuna.Study) -> int:

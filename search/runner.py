@@ -15,7 +15,6 @@ from optuna.trial import FrozenTrial, TrialState
 
 from taskweights.models import DivergedError
 from taskweights.search.arms import (
-    EVALUATION,
     REFERENCE,
     Arm,
     Config,
@@ -41,10 +40,12 @@ from taskweights.search.events import (
     never,
 )
 from taskweights.search.records import (
-    INTERRUPTED_ATTR,
+    TrialRecord,
     best_value,
     counts_toward_budget,
     finished_count,
+    read,
+    write,
 )
 from taskweights.search.scores import Score
 from taskweights.search.spec import StudySpec
@@ -53,23 +54,6 @@ from taskweights.search.studies import open_arm_study
 from taskweights.search.trials import StudyContext, make_objective
 
 OPEN = (TrialState.RUNNING, TrialState.WAITING)  # reserved: they will use up budget
-
-
-def fail_interrupted_trials(storage: optuna.storages.BaseStorage, spec: StudySpec) -> None:
-    """Trials left RUNNING by an interrupted local run can never finish: mark them failed."""
-    for arm in [REFERENCE, *spec.arm_names, EVALUATION]:
-        try:
-            study = optuna.load_study(
-                study_name=optuna_study_name(spec.name, arm), storage=storage
-            )
-        except KeyError:  # not started yet
-            continue
-        study_id = storage.get_study_id_from_name(study.study_name)
-        for trial in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-            trial_id = storage.get_trial_id_from_study_id_trial_number(study_id, trial.number)
-            storage.set_trial_user_attr(trial_id, "error", "the run was interrupted")
-            storage.set_trial_user_attr(trial_id, INTERRUPTED_ATTR, True)
-            study.tell(trial.number, state=TrialState.FAIL)
 
 
 def reserve_trial(
@@ -117,7 +101,7 @@ def run_trial(
         except DivergedError:
             return study.tell(trial, state=TrialState.FAIL)
         except BaseException:
-            trial.set_user_attr(INTERRUPTED_ATTR, True)
+            write(trial, TrialRecord(interrupted=True))
             study.tell(trial, state=TrialState.FAIL)
             raise
         return study.tell(trial, value)
@@ -199,11 +183,11 @@ def reference_metrics(
         study_name=optuna_study_name(context.spec.name, REFERENCE), storage=storage
     )
     completed = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
-    if not completed:
-        errors = [t.user_attrs["error"] for t in study.trials if "error" in t.user_attrs]
+    metrics = read(completed[0]).val_metrics if completed else None
+    if metrics is None:
+        errors = [error for t in study.trials if (error := read(t).error)]
         reason = errors[-1] if errors else "it did not complete"
         raise DivergedError(f"the equal-weights reference run failed: {reason}")
-    metrics = completed[0].user_attrs["val_metrics"]
     return tuple(metrics[task] for task in context.tasks)
 
 

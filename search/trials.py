@@ -2,14 +2,14 @@
 
 A search trial trains on the train split with the study's seed (common random numbers: trials
 differ only in their configuration), reports its validation score every epoch, may be pruned,
-and leaves its per-task metrics, weights, sigmas and per-epoch history in user attributes.
+and leaves its record (search/records.py: per-task metrics, weights, sigmas) on its trial; its
+epochs go to whoever listens to `EpochFinished` (a worker stores them in the epoch table).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import optuna
 
@@ -26,7 +26,7 @@ from taskweights.search.arms import Arm, Config, suggest_config
 from taskweights.search.checks import task_infos, trunk_config
 from taskweights.search.errors import StudyCancelled
 from taskweights.search.events import EpochFinished, EventHandler, Phase, StopCheck, ignore, never
-from taskweights.search.records import INTERRUPTED_ATTR
+from taskweights.search.records import TrialRecord, write
 from taskweights.search.scores import Score, TaskInfo
 from taskweights.search.spec import StudySpec
 
@@ -88,26 +88,16 @@ def train_config(
     return train(context.problem, strategy, train_config, trunk, each_epoch)
 
 
-def run_attrs(context: StudyContext, result: TrainResult) -> dict[str, Any]:
-    """The user attributes a finished run leaves on its trial."""
+def run_record(context: StudyContext, result: TrainResult) -> TrialRecord:
+    """What a finished search run leaves on its trial."""
     final = result.final
-    return {
-        "val_metrics": context.per_task(final.val_metric),
-        "weights": context.per_task(final.weights),
-        "sigmas": context.per_task(final.sigmas),
-        "epochs": len(result.history),
-        "seconds": round(result.seconds, 3),
-        "history": [
-            {
-                "epoch": r.epoch,
-                "train_loss": list(r.train_loss),
-                "val_metric": list(r.val_metric),
-                "weights": list(r.weights),
-                "sigmas": None if r.sigmas is None else list(r.sigmas),
-            }
-            for r in result.history
-        ],
-    }
+    return TrialRecord(
+        val_metrics=context.per_task(final.val_metric),
+        weights=context.per_task(final.weights),
+        sigmas=context.per_task(final.sigmas),
+        epochs=len(result.history),
+        seconds=round(result.seconds, 3),
+    )
 
 
 def make_objective(
@@ -121,29 +111,26 @@ def make_objective(
 
     def objective(trial: optuna.Trial) -> float:
         config = fixed or suggest_config(trial, context.spec, arm, context.tasks)
-        trial.set_user_attr("config", config.to_attrs())
-        trial.set_user_attr("seed", context.spec.seed)
+        write(trial, TrialRecord(config=config, seed=context.spec.seed))
 
         def report(record: EpochRecord) -> None:
             if reference is None:
                 return
             trial.report(context.score(record.val_metric, reference), record.epoch)
             if arm.trials > 1 and trial.should_prune():
-                trial.set_user_attr("epochs", record.epoch)
+                write(trial, TrialRecord(epochs=record.epoch))
                 raise optuna.TrialPruned(f"pruned after epoch {record.epoch}")
 
         try:
             run = (phase, trial.number, context.spec.seed)
             result = train_config(context, arm, config, run, report)
         except DivergedError as error:
-            trial.set_user_attr("error", str(error))
+            write(trial, TrialRecord(error=str(error)))
             raise
         except StudyCancelled as error:
-            trial.set_user_attr("error", str(error))
-            trial.set_user_attr(INTERRUPTED_ATTR, True)
+            write(trial, TrialRecord(error=str(error), interrupted=True))
             raise
-        for key, value in run_attrs(context, result).items():
-            trial.set_user_attr(key, value)
+        write(trial, run_record(context, result))
         metrics = result.final.val_metric
         return context.score(metrics, reference or metrics)
 

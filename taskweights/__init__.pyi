@@ -1,6 +1,7 @@
 """The public Python API of taskweights; each name loads its module on first use."""
 
 from .app.client import ApiError, Client
+from .app.errors import StudyNotFinishedError
 from .app.local import load_comparison, run_study
 from .search.errors import SpecError, StudyConflictError, StudyNotFoundError
 from .search.results import ArmResult, Comparison, Verdict
@@ -15,6 +16,7 @@ __all__ = [
     "Comparison",
     "SpecError",
     "StudyConflictError",
+    "StudyNotFinishedError",
     "StudyNotFoundError",
     "StudySpec",
     "Verdict",

@@ -17,6 +17,7 @@ import optuna
 from optuna.trial import FrozenTrial, TrialState
 
 from taskweights.search import counts_toward_budget, storage_at
+from taskweights.search.records import read
 from tests.conftest import wait_until
 
 TASKWEIGHTS = str(Path(sys.executable).parent / "taskweights")
@@ -110,11 +111,7 @@ def assert_exact_budget(db_url: str, name: str, budget: int, seeds: int = 2) -> 
         evaluation = optuna.load_study(study_name=f"{name}/evaluation", storage=storage).trials
     assert len([t for t in tuned if counts_toward_budget(t)]) == budget
     assert not [t for t in tuned if t.state in (TrialState.RUNNING, TrialState.WAITING)]
-    runs = [
-        (t.user_attrs["arm"], t.user_attrs["seed"])
-        for t in evaluation
-        if t.state == TrialState.COMPLETE
-    ]
+    runs = [(read(t).arm, read(t).seed) for t in evaluation if t.state == TrialState.COMPLETE]
     assert sorted(runs) == sorted(set(runs))
     assert len(runs) == 3 * seeds
     return tuned

@@ -25,6 +25,7 @@ from taskweights.app.cli import commands as cli
 from taskweights.app.client import Client
 from taskweights.models import DivergedError
 from taskweights.search import Unit, storage_at
+from taskweights.search.records import read
 from taskweights.search.trials import StudyContext
 from tests.conftest import BACKENDS, fresh_database, small_digits_spec, wait_until
 from tests.inprocess import TOKEN, api_on, work
@@ -296,7 +297,7 @@ def test_cancel_stops_the_running_trial(own: tuple[TestClient, str]) -> None:
         trials = optuna.load_study(study_name="long/tuned", storage=storage).trials
     assert optuna.trial.TrialState.RUNNING not in [t.state for t in trials]
     stopped = [t for t in trials if t.state == optuna.trial.TrialState.FAIL]
-    assert len(stopped) == 1 and stopped[0].user_attrs["interrupted"]
+    assert len(stopped) == 1 and read(stopped[0]).interrupted
     assert http.get(f"/studies/{study['id']}").json()["status"] == "cancelled"
 
 

@@ -41,7 +41,7 @@ def run_tuned_arm_beside_a_dead_trial(
     context = study_context(spec, should_stop=lambda: time.monotonic() > deadline)
     storage = open_storage(storage_url, heartbeat_seconds=1, grace_seconds=GRACE_SECONDS)
     try:
-        prepare_study(storage, spec, context.task_infos)
+        prepare_study(storage, spec, context.score.direction)
         run_reference_phase(context, storage)
         tuned = open_arm_study(storage, spec, "tuned", context.score.direction)
         with pytest.warns(UserWarning, match=HEARTBEAT_WITHOUT_OPTIMIZE):

@@ -17,7 +17,12 @@ import optuna
 import pytest
 
 from taskweights.app.cli import main
+from taskweights.app.db import studies
+from taskweights.app.db.database import Database, upgrade_database
+from taskweights.search import check_against_models, validate_spec
+from taskweights.search.checks import task_infos
 from tests.conftest import small_digits_spec, wait_until
+from tests.inprocess import api_on
 from tests.server import free_port
 
 
@@ -95,8 +100,40 @@ def test_every_arm_is_an_optuna_study_in_the_storage(finished) -> None:
     assert set(trial.user_attrs["val_metrics"]) == {"digit", "group3", "recon"}
     assert len(trial.intermediate_values) == 3  # reported every epoch
     learned = optuna.load_study(study_name="tiny/uncertainty", storage=db_url).best_trial
-    assert len(learned.user_attrs["history"]) == 3
     assert all(s > 0 for s in learned.user_attrs["sigmas"].values())
+
+
+def test_a_local_study_is_served_with_its_epochs(finished) -> None:
+    """`taskweights run` stores its study as a server's workers do: the API lists it, done, and
+    serves every epoch's weights and sigmas from the one epoch store."""
+    _, db_url, comparison = finished
+    with api_on(db_url) as http:
+        [study] = http.get("/studies").json()["data"]
+        assert (study["name"], study["status"], study["phase"]) == ("tiny", "done", "done")
+        assert {a["arm"]: a["done"] for a in study["arms"]} == {"tuned": 3, "uncertainty": 1}
+        assert http.get(f"/studies/{study['id']}/comparison").json() == comparison
+        series = http.get(f"/studies/{study['id']}/sigmas", params={"arm": "uncertainty"}).json()
+    runs = {(s["phase"], s["seed"]): s["epochs"] for s in series["data"]}
+    assert len(runs) == 1 + 2  # the search trial and both evaluation seeds
+    for epochs in runs.values():
+        assert [e["epoch"] for e in epochs] == [1, 2, 3]
+        assert all(sigma > 0 for e in epochs for sigma in e["sigmas"].values())
+
+
+def test_compare_of_a_study_not_done_exits_2_with_its_progress(db_url: str) -> None:
+    spec = validate_spec(small_digits_spec("waiting"))
+    upgrade_database(db_url)
+    database = Database(db_url)
+    try:
+        with database.session() as session:
+            studies.create(session, spec, task_infos(check_against_models(spec)))
+    finally:
+        database.dispose()
+    result = taskweights("compare", "waiting", "--db", db_url)
+    assert result.returncode == 2
+    assert "'waiting' is queued; the comparison exists once it is done" in result.stderr
+    assert "tuned          0/3 trials" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_compare_prints_the_stored_comparison_again(finished) -> None:

@@ -23,6 +23,7 @@ from taskweights.app.db.database import Database
 from taskweights.app.db.tables import WorkUnitRow
 from taskweights.search import counts_toward_budget, failure_reason
 from taskweights.search.concurrency import BEATING_ATTR
+from taskweights.search.records import read
 from taskweights.search.storage import storage_at
 from tests.conftest import small_digits_spec, wait_until
 from tests.server import (
@@ -170,7 +171,7 @@ def test_sigterm_gives_the_unit_back_at_once(db_url: str, tmp_path: Path) -> Non
         assert first.wait(timeout=60) == 0
         with storage_at(db_url) as storage:
             tuned = optuna.load_study(study_name="termed/tuned", storage=storage).trials
-        [stopped] = [t for t in tuned if t.user_attrs.get("interrupted")]
+        [stopped] = [t for t in tuned if read(t).interrupted]
         assert len(stopped.intermediate_values) < EPOCHS  # the epoch ended, not the trial
         assert unit_states(db_url) == {"queued"}  # given back, not left to the reaper
         second = start_worker(db_url, log)
@@ -180,9 +181,9 @@ def test_sigterm_gives_the_unit_back_at_once(db_url: str, tmp_path: Path) -> Non
         finally:
             stop(second)
     tuned = assert_nothing_lost_or_doubled(db_url, "termed")
-    interrupted = [t for t in tuned if t.user_attrs.get("interrupted")]
+    interrupted = [t for t in tuned if read(t).interrupted]
     assert len(interrupted) == 1
-    assert "shutting down" in interrupted[0].user_attrs["error"]
+    assert "shutting down" in str(read(interrupted[0]).error)
 
 
 def test_serve_stops_its_workers_and_its_models_process(db_url: str) -> None:

@@ -12,6 +12,7 @@ import optuna
 import pytest
 from optuna.trial import TrialState
 
+import taskweights as tw
 from taskweights.models import DivergedError
 from taskweights.search import (
     EVALUATION,
@@ -20,7 +21,6 @@ from taskweights.search import (
     failure_reason,
     load_comparison,
     prepare_study,
-    run_study,
     run_unit,
     storage_at,
     study_context,
@@ -29,6 +29,7 @@ from taskweights.search import (
 )
 from taskweights.search.concurrency import HEARTBEAT_WITHOUT_OPTIMIZE
 from taskweights.search.evaluation import evaluation_study
+from taskweights.search.records import TrialRecord, read, write
 from taskweights.search.trials import StudyContext
 from tests.conftest import small_digits_spec
 
@@ -53,13 +54,13 @@ def search_then_evaluate_the_reference(
 def test_units_in_any_order_give_what_one_process_gives(storage_url: str) -> None:
     """Same seeds, same configurations: the split changes who trains, never what."""
     whole, split = spec_named("whole"), spec_named("split")
-    run_study(whole, storage_url)
+    expected = tw.run_study(whole, storage_url)
     with storage_at(storage_url) as storage:
         context = search_then_evaluate_the_reference(storage, split)
         for arm in reversed(split.arm_names):
             for seed_index in reversed(range(SEEDS)):
                 run_unit(context, storage, Unit(3, arm, seed_index))
-        expected, actual = load_comparison(storage, "whole"), load_comparison(storage, "split")
+        actual = load_comparison(storage, split, context.task_infos)
     assert [a.arm for a in actual.arms] == ["tuned", "uncertainty", "dwa"]
     for want, got in zip(expected.arms, actual.arms, strict=True):
         assert len(got.runs) == SEEDS
@@ -78,14 +79,13 @@ def test_a_run_left_by_a_dead_worker_is_failed_and_run_again(storage_url: str) -
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", HEARTBEAT_WITHOUT_OPTIMIZE, UserWarning)
             dead = evaluation.ask()  # a worker took (tuned, second seed), then died
-        dead.set_user_attr("arm", "tuned")
-        dead.set_user_attr("seed", spec.seed + 2)
+        write(dead, TrialRecord(arm="tuned", seed=spec.seed + 2))
         run_unit(context, storage, Unit(3, "tuned", 1))  # the unit, given to another worker
         run_unit(context, storage, Unit(3, "tuned", 1))  # and again: nothing left to do
         runs = [
             t
             for t in evaluation_study(storage, spec).trials
-            if t.user_attrs.get("arm") == "tuned" and t.user_attrs["seed"] == spec.seed + 2
+            if (read(t).arm, read(t).seed) == ("tuned", spec.seed + 2)
         ]
     assert [t.state for t in runs] == [TrialState.FAIL, TrialState.COMPLETE]
     assert failure_reason(runs[0]) == "its worker stopped (no heartbeat)"
@@ -95,7 +95,7 @@ def test_an_arm_run_needs_the_reference_first(storage_url: str) -> None:
     spec = spec_named("early")
     with storage_at(storage_url) as storage:
         context = study_context(spec)
-        prepare_study(storage, spec, context.task_infos)
+        prepare_study(storage, spec, context.score.direction)
         with pytest.raises(DivergedError, match="reference has no finished evaluation run"):
             run_unit(context, storage, Unit(3, "tuned", 0))
         assert not optuna.load_study(

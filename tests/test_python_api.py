@@ -50,12 +50,12 @@ def test_a_study_from_a_dict_runs_and_reads_back(tmp_path: Path) -> None:
     assert tw.run_study(spec, db=db) == result  # resumed: nothing left to train
 
 
-def test_a_bad_spec_is_a_spec_error_naming_the_field() -> None:
+def test_a_bad_spec_is_a_spec_error_naming_the_field(tmp_path: Path) -> None:
     with pytest.raises(tw.SpecError) as caught:
         tw.load_spec(small_digits_spec("bad", tuned={"trials": 0}))
     assert [field for field, _ in caught.value.issues] == ["tuned.trials"]
     with pytest.raises(tw.StudyNotFoundError):
-        tw.load_comparison("ghost", db="sqlite:///:memory:")
+        tw.load_comparison("ghost", db=f"sqlite:///{tmp_path / 'empty.db'}")
 
 
 def test_the_readme_example_runs_as_written(tmp_path: Path) -> None:

@@ -6,15 +6,16 @@ import optuna
 import pytest
 from optuna.trial import TrialState
 
-from taskweights.search import load_comparison, run_study, storage_at, validate_spec
+from taskweights.app.errors import StudyNotFinishedError
+from taskweights.app.local import load_comparison, run_study
+from taskweights.search import EpochFinished, Event, storage_at, validate_spec
 from taskweights.search.comparison import ArmResult, Compute, SeedRun, Summary, decide
+from taskweights.search.records import read
 from tests.conftest import small_digits_spec
 
 
 def comparison_of(spec_data: dict, db_url: str):
-    run_study(validate_spec(spec_data), db_url)
-    with storage_at(db_url) as storage:
-        return load_comparison(storage, spec_data["name"])
+    return run_study(validate_spec(spec_data), db_url)
 
 
 def trials_of(url: str, study: str) -> list[optuna.trial.FrozenTrial]:
@@ -43,7 +44,7 @@ def test_a_diverging_trial_fails_alone_with_its_reason(storage_url: str) -> None
     failed = [t for t in trials if t.state == TrialState.FAIL]
     completed = [t for t in trials if t.state == TrialState.COMPLETE]
     assert failed and completed, [t.state for t in trials]
-    assert all("training diverged" in t.user_attrs["error"] for t in failed)
+    assert all("training diverged" in str(read(t).error) for t in failed)
     assert len(trials) == 6  # the budget counts failed trials: no endless retries
     assert {arm.arm for arm in comparison.arms if arm.runs} == {"tuned", "uncertainty"}
 
@@ -82,26 +83,22 @@ def test_verdict_on_a_lower_is_better_score_and_overlapping_arms() -> None:
 
 
 def test_an_interrupted_study_resumes_where_it_stopped(storage_url: str) -> None:
-    """A run killed mid-trial leaves a RUNNING trial: the rerun fails it and finishes the rest."""
+    """Ctrl-C mid-trial fails that trial as interrupted (no budget used); the rerun finishes."""
     spec = validate_spec(small_digits_spec(name="cut", tuned={"trials": 3, "pruner": "none"}))
 
-    class Interrupt(Exception):
-        pass
+    def stop_in_the_second_tuned_trial(event: Event) -> None:
+        if isinstance(event, EpochFinished) and (event.arm, event.trial) == ("tuned", 1):
+            raise KeyboardInterrupt
 
-    def stop_at_second_tuned_trial(event) -> None:
-        if getattr(event, "arm", None) == "tuned" and getattr(event, "done", 0) == 1:
-            raise Interrupt
-
-    with pytest.raises(Interrupt):
-        run_study(spec, storage_url, stop_at_second_tuned_trial)
-    with storage_at(storage_url) as storage:
-        optuna.load_study(study_name="cut/tuned", storage=storage).ask()  # left RUNNING
+    with pytest.raises(KeyboardInterrupt):
+        run_study(spec, storage_url, on_event=stop_in_the_second_tuned_trial)
+    with pytest.raises(StudyNotFinishedError, match="'cut' is running"):
+        load_comparison("cut", storage_url)
     run_study(spec, storage_url)
     trials = trials_of(storage_url, "cut/tuned")
     states = [t.state for t in trials]
     assert states.count(TrialState.COMPLETE) == 3
     assert states.count(TrialState.FAIL) == 1
     interrupted = next(t for t in trials if t.state == TrialState.FAIL)
-    assert interrupted.user_attrs["error"] == "the run was interrupted"
-    with storage_at(storage_url) as storage:
-        assert len(load_comparison(storage, "cut").arms) == 2
+    assert read(interrupted).interrupted
+    assert len(load_comparison("cut", storage_url).arms) == 2

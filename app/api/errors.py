@@ -2,9 +2,10 @@
 
 ServiceError
 ├── NotFound (404)
-├── Conflict (409): a name in use, a comparison asked for before the study is done
+├── Conflict (409): deleting a study that still runs
 └── IdempotencyMismatch (422): an Idempotency-Key reused with another body
 search.SpecError (422), search.StudyConflictError (409), search.StudyNotFoundError (404)
+app.errors.StudyNotFinishedError (409): a comparison asked for before the study is done
 models_process.ModelsUnavailable (503): the process that checks specs died twice in a row
 """
 
@@ -17,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from taskweights.app.api.models_process import ModelsUnavailable
+from taskweights.app.errors import StudyNotFinishedError
 from taskweights.search.errors import SpecError, StudyConflictError, StudyNotFoundError
 from taskweights.search.spec import field_issues
 
@@ -73,6 +75,17 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StudyNotFoundError)
     async def missing(request: Request, error: StudyNotFoundError) -> JSONResponse:
         return JSONResponse({"detail": str(error)}, status_code=404)
+
+    @app.exception_handler(StudyNotFinishedError)
+    async def not_finished(request: Request, error: StudyNotFinishedError) -> JSONResponse:
+        study = error.study
+        body = {
+            "detail": str(error),
+            "status": study.status,
+            "phase": study.phase,
+            "progress": study.model_dump(mode="json", include={"arms", "evaluation"}),
+        }
+        return JSONResponse(body, status_code=409)
 
     @app.exception_handler(ModelsUnavailable)
     async def models_unavailable(request: Request, error: ModelsUnavailable) -> JSONResponse:

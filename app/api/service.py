@@ -7,17 +7,14 @@ from dataclasses import dataclass
 
 import optuna
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from taskweights.app.api.errors import Conflict, IdempotencyMismatch, NotFound
 from taskweights.app.api.models_process import ModelsProcess
-from taskweights.app.db import counters, queue
+from taskweights.app.db import queue, studies
 from taskweights.app.db.tables import TERMINAL, EpochRow, StudyRow, WorkUnitRow
 from taskweights.app.schemas import (
-    ArmProgressPublic,
     EpochWeights,
-    EvaluationProgress,
     SigmasPublic,
     StudiesPublic,
     StudyPublic,
@@ -29,14 +26,15 @@ from taskweights.app.settings import Settings
 from taskweights.search import (
     Comparison,
     SpecError,
+    StudyConflictError,
     StudySpec,
     delete_optuna_studies,
     failure_reason,
-    load_comparison,
-    phase_of,
     prepare_study,
 )
-from taskweights.search.progress import StudyProgress, trial_page
+from taskweights.search.progress import trial_page
+from taskweights.search.records import read
+from taskweights.search.scores import Score
 
 
 @dataclass(frozen=True)
@@ -85,23 +83,11 @@ def create_study(
             return earlier, True
     check_limits(spec, services.settings)
     if session.scalar(select(StudyRow.id).where(StudyRow.name == spec.name)) is not None:
-        raise Conflict(f"a study named {spec.name!r} already exists")
+        raise StudyConflictError(f"a study named {spec.name!r} already exists")
     tasks = services.models.check(spec)  # builds the problem and strategies, in the child
-    prepare_study(services.storage, spec, tasks)  # its Optuna studies, for the dashboard
-    study = StudyRow(
-        name=spec.name,
-        spec=spec.model_dump(mode="json"),
-        idempotency_key=idempotency_key,
-        request_hash=digest,
-    )
-    session.add(study)
-    try:
-        session.flush()
-    except IntegrityError:  # a concurrent request took the name (or the key) first
-        session.rollback()
-        raise Conflict(f"a study named {spec.name!r} already exists") from None
-    queue.enqueue_study(session, study)
-    return study, False
+    direction = Score(spec.score, tuple(tasks)).direction
+    prepare_study(services.storage, spec, direction)  # its Optuna studies, for the dashboard
+    return studies.create(session, spec, tasks, idempotency_key, digest), False
 
 
 def get_row(session: Session, study_id: int) -> StudyRow:
@@ -125,31 +111,7 @@ def links(study: StudyRow) -> dict[str, str]:
 
 
 def to_public(services: Services, study: StudyRow) -> StudyPublic:
-    """The study as the API shows it; one whose stored spec cannot be read shows as failed,
-    with the reason, and no progress (a list must never fail because of one old row)."""
-    status, reason = study.status, study.error
-    try:
-        progress = counters.read(services.session, services.storage, study, study.read_spec())
-    except SpecError as error:
-        progress = StudyProgress(arms=[], evaluation_done=0, evaluation_total=0)
-        status, reason = "failed", queue.unreadable(error)
-    return StudyPublic(
-        id=study.id,
-        name=study.name,
-        status=status,  # type: ignore[arg-type]
-        phase=phase_of(study.stage),
-        error=reason,
-        created_at=study.created_at,
-        updated_at=study.updated_at,
-        arms=[
-            ArmProgressPublic(arm=a.arm, done=a.done, budget=a.budget, best=a.best)
-            for a in progress.arms
-        ],
-        evaluation=EvaluationProgress(
-            done=progress.evaluation_done, total=progress.evaluation_total
-        ),
-        links=links(study),
-    )
+    return studies.public(services.session, services.storage, study, links(study))
 
 
 def list_studies(services: Services, status: str | None, offset: int, limit: int) -> StudiesPublic:
@@ -163,16 +125,7 @@ def list_studies(services: Services, status: str | None, offset: int, limit: int
 
 def comparison(services: Services, study_id: int) -> Comparison:
     study = get_row(services.session, study_id)
-    if study.status != "done":
-        raise Conflict(
-            f"study {study.name!r} is {study.status}; the comparison exists once it is done",
-            status=study.status,
-            phase=phase_of(study.stage),
-            progress=to_public(services, study).model_dump(
-                mode="json", include={"arms", "evaluation"}
-            ),
-        )
-    return load_comparison(services.storage, study.name)
+    return studies.finished_comparison(services.session, services.storage, study, links(study))
 
 
 def trials(
@@ -188,17 +141,17 @@ def trials(
 
 
 def _trial(arm: str, trial: optuna.trial.FrozenTrial) -> TrialPublic:
-    attrs = trial.user_attrs
+    record = read(trial)
     return TrialPublic(
         arm=arm,
         number=trial.number,
         state=trial.state.name,
         params=trial.params,
         value=trial.value if trial.state == optuna.trial.TrialState.COMPLETE else None,
-        val_metrics=attrs.get("val_metrics"),
-        weights=attrs.get("weights"),
-        sigmas=attrs.get("sigmas"),
-        epochs=attrs.get("epochs", len(trial.intermediate_values)),
+        val_metrics=record.val_metrics,
+        weights=record.weights,
+        sigmas=record.sigmas,
+        epochs=record.epochs or len(trial.intermediate_values),
         error=failure_reason(trial),
         started_at=trial.datetime_start,
         completed_at=trial.datetime_complete,

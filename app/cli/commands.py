@@ -8,7 +8,8 @@
     taskweights submit SPEC --url URL [--wait]        send a spec to a server
     taskweights status ID --url URL                   a submitted study's progress
 
-Exit codes: 0 done, 1 the run failed, 2 bad input (a spec, a name, an argument), 130 interrupted.
+Exit codes: 0 done, 1 the run failed, 2 bad input (a spec, a name, an argument, a comparison of
+a study not done yet), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from rich.console import Console
 
 from taskweights.app.cli.render import follow_events, print_comparison, print_status
 from taskweights.app.client import ApiError, Client
+from taskweights.app.errors import StudyNotFinishedError
 from taskweights.app.settings import Settings
 from taskweights.models.errors import ModelsError
 from taskweights.search.errors import SpecError, StudyConflictError, StudyNotFoundError
@@ -216,6 +218,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         errors.print(f"[red]error:[/red] invalid study spec {where}:", highlight=False)
         for field, reason in error.issues:
             errors.print(f"  {field}: {reason}", highlight=False, markup=False)
+        return USAGE_ERROR
+    except StudyNotFinishedError as error:
+        errors.print(f"[red]error:[/red] {error}", highlight=False)
+        print_status(errors, error.study)
         return USAGE_ERROR
     except (StudyConflictError, StudyNotFoundError, UsageError) as error:
         errors.print(f"[red]error:[/red] {error}", highlight=False)

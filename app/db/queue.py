@@ -67,8 +67,11 @@ def reap(session: Session, grace_seconds: float) -> None:
     session.execute(update(WorkUnitRow).where(*stale).values(state="queued", worker=None))
 
 
-def claim_next(db: Database, worker: str, grace_seconds: float = 30.0) -> Claim | None:
-    """Take the oldest queued unit of a study still in progress, or None if there is none."""
+def claim_next(
+    db: Database, worker: str, grace_seconds: float = 30.0, study_id: int | None = None
+) -> Claim | None:
+    """Take the oldest queued unit of a study still in progress (of `study_id`'s, if given),
+    or None if there is none."""
     with db.session() as session:
         reap(session, grace_seconds)
     with db.session() as session:
@@ -79,6 +82,8 @@ def claim_next(db: Database, worker: str, grace_seconds: float = 30.0) -> Claim 
             .order_by(WorkUnitRow.id)
             .limit(1)
         )
+        if study_id is not None:
+            candidate = candidate.where(WorkUnitRow.study_id == study_id)
         if session.get_bind().dialect.name == "postgresql":
             candidate = candidate.with_for_update(of=WorkUnitRow, skip_locked=True)
         now = utcnow()

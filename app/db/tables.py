@@ -1,7 +1,7 @@
 """Our tables, beside Optuna's in the same database (Optuna owns `studies`, `trials`, ...).
 
-A study row holds the spec and the lifecycle; work units are what workers claim (the reference
-run, one search arm, the final evaluation); epoch rows make training visible while it runs.
+Optuna owns the trials; these tables own the study: its spec and tasks, its lifecycle, its
+progress counters, its work units, every epoch of every run, and which workers are alive.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from taskweights.app.schemas import TERMINAL_STATUSES
+from taskweights.search.scores import TaskInfo
 from taskweights.search.spec import SPEC_VERSION, StudySpec, read_stored_spec
 
 STUDY_STATUSES = ("queued", "running", "done", "failed", "cancelled")
@@ -58,6 +59,7 @@ class Base(DeclarativeBase):
     )
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         dict[str, Any]: JSON,
+        list[dict[str, Any]]: JSON,
         datetime: UTCDateTime,
     }
 
@@ -69,6 +71,7 @@ class StudyRow(Base):
     name: Mapped[str] = mapped_column(String(64), unique=True)
     spec: Mapped[dict[str, Any]]
     spec_version: Mapped[int] = mapped_column(Integer, default=SPEC_VERSION)  # of `spec`
+    tasks: Mapped[list[dict[str, Any]] | None]  # the problem's `TaskInfo`s, known once checked
     status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
     stage: Mapped[int] = mapped_column(Integer, default=0)  # the plan's; DONE when done
     error: Mapped[str | None] = mapped_column(Text)
@@ -82,6 +85,9 @@ class StudyRow(Base):
     def read_spec(self) -> StudySpec:
         """The stored spec, upgraded to today's fields; `SpecError` if it cannot be read."""
         return read_stored_spec(self.spec, self.spec_version)
+
+    def read_tasks(self) -> list[TaskInfo]:
+        return [TaskInfo.model_validate(task) for task in self.tasks or []]
 
 
 class ArmRow(Base):

@@ -24,7 +24,14 @@ from sqlalchemy import delete, update
 from taskweights.app.db import counters
 from taskweights.app.db.database import Database, upgrade_database
 from taskweights.app.db.queue import Claim, claim_next, finish, release
-from taskweights.app.db.tables import EpochRow, StudyRow, WorkerRow, WorkUnitRow, utcnow
+from taskweights.app.db.tables import (
+    TERMINAL,
+    EpochRow,
+    StudyRow,
+    WorkerRow,
+    WorkUnitRow,
+    utcnow,
+)
 from taskweights.app.settings import Settings
 from taskweights.app.workers.processes import log_to_stderr
 from taskweights.models import ModelsError
@@ -32,6 +39,7 @@ from taskweights.search import (
     EpochFinished,
     Event,
     EventHandler,
+    PhaseStarted,
     SearchError,
     StudyCancelled,
     Unit,
@@ -39,7 +47,7 @@ from taskweights.search import (
     run_unit,
     study_context,
 )
-from taskweights.search.events import StopCheck
+from taskweights.search.events import Phase, StopCheck
 from taskweights.search.trials import StudyContext
 
 log = logging.getLogger("taskweights.worker")
@@ -54,6 +62,7 @@ class Worker:
 
     Tests of the queue and the API pass a runner of their own where training is beside the
     point; everything else (claims, heartbeats, stop checks, recording the end) is the same.
+    A local run is a worker of one study (`study_id`) whose events also go to `on_event`.
     """
 
     def __init__(
@@ -63,9 +72,13 @@ class Worker:
         heartbeat_seconds: int = 5,
         grace_seconds: int = 30,
         runner: UnitRunner = run_unit,
+        study_id: int | None = None,
+        on_event: EventHandler | None = None,
     ) -> None:
         self.db = db
         self.runner = runner
+        self.study_id, self.on_event = study_id, on_event
+        self.phase: Phase | None = None
         self.heartbeat_seconds, self.grace_seconds = heartbeat_seconds, grace_seconds
         self.storage = open_storage(db.url, heartbeat_seconds, grace_seconds)
         self.id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
@@ -73,17 +86,20 @@ class Worker:
         self.current: Claim | None = None
         torch.set_num_threads(threads)
 
-    def run(self, poll_seconds: float = 1.0, once: bool = False) -> None:
-        """Claim and run units until `stop()` (or, with `once`, until the queue is empty)."""
+    def run(
+        self, poll_seconds: float = 1.0, once: bool = False, until_finished: bool = False
+    ) -> None:
+        """Claim and run units until `stop()`; with `once`, until the queue is empty; with
+        `until_finished`, until this worker's study is done, failed or cancelled."""
         self._register()
         beat = threading.Thread(target=self._heartbeat, daemon=True)
         beat.start()
         log.info("worker %s ready", self.id)
         try:
             while not self.stopping.is_set():
-                claim = claim_next(self.db, self.id, self.grace_seconds)
+                claim = claim_next(self.db, self.id, self.grace_seconds, self.study_id)
                 if claim is None:
-                    if once:
+                    if once or (until_finished and self._study_finished()):
                         return
                     self.stopping.wait(poll_seconds)
                     continue
@@ -107,6 +123,9 @@ class Worker:
             claim.spec.name,
         )
         self.current = claim
+        if self.on_event is not None and claim.unit.phase != self.phase:
+            self.phase = claim.unit.phase
+            self.on_event(PhaseStarted(self.phase))
         context = study_context(claim.spec)
         context = replace(
             context,
@@ -125,6 +144,9 @@ class Worker:
         except Exception as error:  # a bug: keep the worker alive, tell the user why
             log.exception("unit %s failed", claim.unit_id)
             finish(self.db, claim, "failed", f"internal error: {type(error).__name__}: {error}")
+        except BaseException:  # Ctrl-C in a local run: the rerun resumes the unit
+            release(self.db, claim)
+            raise
         else:
             finish(self.db, claim, "done")
         finally:
@@ -135,6 +157,8 @@ class Worker:
         moves the study's counters: progress is visible while training runs."""
 
         def record(event: Event) -> None:
+            if self.on_event is not None:
+                self.on_event(event)
             if not isinstance(event, EpochFinished):
                 with self.db.session() as session:
                     counters.record(session, claim.study_id, event)
@@ -178,6 +202,10 @@ class Worker:
             return bool(last["stop"])
 
         return should_stop
+
+    def _study_finished(self) -> bool:
+        with self.db.session() as session:
+            return session.get_one(StudyRow, self.study_id).status in TERMINAL
 
     def _register(self) -> None:
         with self.db.session() as session:

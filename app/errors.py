@@ -1,0 +1,19 @@
+"""Errors of the app layer that are not HTTP's (the API maps them in app/api/errors.py)."""
+
+from __future__ import annotations
+
+from taskweights.app.schemas import StudyPublic
+
+
+class StudyNotFinishedError(Exception):
+    """A comparison was asked for before the study was done; `study` says where it is.
+
+    The one rule for "finished" (app/db/studies.py): the API answers it with 409, the CLI
+    with exit code 2 and the study's progress.
+    """
+
+    def __init__(self, study: StudyPublic) -> None:
+        super().__init__(
+            f"study {study.name!r} is {study.status}; the comparison exists once it is done"
+        )
+        self.study = study
