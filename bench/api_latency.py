@@ -2,7 +2,7 @@
 
 What: `taskweights serve --workers 0` and `taskweights worker --processes 2` on one database;
 one study whose tuned arm already holds TRIALS finished trials (written through Optuna, with
-per-epoch histories as real trials have) and keeps training more; then sequential GETs on
+the record a real trial leaves) and keeps training more; then sequential GETs on
 each read endpoint, REQUESTS each, timed from the client.
 Goal: p99 <= 50 ms for every endpoint while the workers train (issue 9). Prints p50 and p99
 per endpoint and whether each meets the goal.
@@ -27,6 +27,8 @@ from pathlib import Path
 import httpx
 import optuna
 
+from taskweights.search.arms import Config
+from taskweights.search.records import TrialRecord
 from taskweights.search.storage import storage_at
 
 GOAL_MS = 50.0
@@ -45,8 +47,15 @@ def spec(trials: int) -> dict:
 
 
 def stored_trials(db: str, count: int) -> None:
-    """`count` finished tuned trials, as big as real ones (params, metrics, a 5-epoch history)."""
-    history = [{"epoch": e, "train_loss": [0.5] * 3, "val_loss": [0.5] * 3} for e in range(5)]
+    """`count` finished tuned trials, as big as real ones (params, values, their record)."""
+    record = TrialRecord(
+        config=Config({"weights": {"digit": 1.0, "group3": 1.0, "recon": 1.0}}, lr=0.003),
+        seed=0,
+        val_metrics={"digit": 0.9, "group3": 0.9, "recon": 0.3},
+        weights={"digit": 1.0, "group3": 1.0, "recon": 1.0},
+        epochs=5,
+        seconds=1.5,
+    )
     distributions: dict[str, optuna.distributions.BaseDistribution] = {
         "w_group3": optuna.distributions.FloatDistribution(0.01, 100, log=True),
         "w_recon": optuna.distributions.FloatDistribution(0.01, 100, log=True),
@@ -56,12 +65,8 @@ def stored_trials(db: str, count: int) -> None:
             params={"w_group3": 1.0 + i / count, "w_recon": 2.0 - i / count},
             distributions=distributions,
             value=float(i % 97) / 10,
-            user_attrs={
-                "val_metrics": {"digit": 0.9, "group3": 0.9, "recon": 0.3},
-                "weights": {"digit": 1.0, "group3": 1.0, "recon": 1.0},
-                "history": history,
-                "epochs": 5,
-            },
+            intermediate_values={epoch: float(i % 97) / 10 for epoch in range(1, 6)},
+            user_attrs=record.model_dump(mode="json", exclude_unset=True),
         )
         for i in range(count)
     ]

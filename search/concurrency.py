@@ -1,12 +1,13 @@
-"""Many processes on one study: arm locks, trial heartbeats, and what happens to stale trials.
+"""Many processes on one study: arm locks, the process's heartbeat, and stale trials.
 
 Optuna's `MaxTrialsCallback` counts trials after each one ends, so two workers finishing at the
 same moment can both start one more: the budget overshoots. Here a worker reserves each trial
 under a per-arm lock (a PostgreSQL advisory lock; for SQLite, whose workers share one machine,
 a file lock) where it first fails stale trials, then counts, then asks. Trials are run by
-ask-and-tell, and a thread records the trial's heartbeat through Optuna's own storage API, so
-Optuna's stale-trial machinery (`fail_stale_trials`, `RetryHeartbeatStaleTrialCallback`) works
-as it does under `study.optimize`.
+ask-and-tell, and the process's one heartbeat thread (`Pulse`) records the running trial's
+heartbeat through Optuna's own storage API, so Optuna's stale-trial machinery
+(`fail_stale_trials`, `RetryHeartbeatStaleTrialCallback`) works as it does under
+`study.optimize`.
 
 Optuna only sees a trial as stale once it has a heartbeat: one whose process died between
 `ask()` and its first beat would stay RUNNING for ever. So a worker gives its trial a first
@@ -19,11 +20,13 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import logging
 import os
 import socket
 import threading
+import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import optuna
@@ -33,6 +36,7 @@ from sqlalchemy import text
 
 from taskweights.search.storage import sqlite_path
 
+log = logging.getLogger("taskweights.concurrency")
 HEARTBEAT_WITHOUT_OPTIMIZE = "Heartbeat of storage is supposed to be used with Study.optimize"
 
 
@@ -77,11 +81,60 @@ def arm_lock(storage: optuna.storages.RDBStorage, study_name: str) -> Iterator[N
             connection.commit()
 
 
+class Pulse:
+    """The one heartbeat of a process: a single thread that, every interval, beats for all that
+    is alive in the process (a worker: its row and its unit's; a running trial: Optuna's
+    heartbeat). A process that dies stops every beat at once; nothing else says it is alive.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._beats: dict[int, tuple[Callable[[], None], float]] = {}
+        self._thread: threading.Thread | None = None
+        self._next_key = 0
+
+    @contextmanager
+    def beating(self, beat: Callable[[], None], interval: float) -> Iterator[None]:
+        """`beat` now, then every `interval` seconds (or more often) while the block runs."""
+        beat()
+        with self._lock:
+            key, self._next_key = self._next_key, self._next_key + 1
+            self._beats[key] = (beat, interval)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, daemon=True, name="pulse")
+                self._thread.start()
+        try:
+            yield
+        finally:
+            with self._lock:
+                del self._beats[key]
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._beats:
+                    self._thread = None  # the next `beating` starts a new one
+                    return
+                interval = min(every for _, every in self._beats.values())
+            time.sleep(interval)
+            with self._lock:
+                beats = [beat for beat, _ in self._beats.values()]
+            for beat in beats:
+                try:
+                    beat()
+                except Exception:  # a database hiccup: the next beat may get through
+                    log.warning("a heartbeat failed", exc_info=True)
+
+
+PULSE = Pulse()  # this process's
+
+
 @contextmanager
 def trial_heartbeat(
     storage: optuna.storages.BaseStorage, study: optuna.Study, number: int
 ) -> Iterator[None]:
-    """Record the trial's heartbeat while the block runs (if the storage keeps heartbeats)."""
+    """The trial beats with this process's pulse while the block runs (if the storage keeps
+    heartbeats: a storage opened without them belongs to a single process)."""
     if not isinstance(storage, optuna.storages.RDBStorage):
         yield
         return
@@ -92,24 +145,8 @@ def trial_heartbeat(
     trial_id = storage.get_trial_id_from_study_id_trial_number(
         storage.get_study_id_from_name(study.study_name), number
     )
-    stop = threading.Event()
-
-    def beat() -> None:
-        try:
-            while True:
-                storage.record_heartbeat(trial_id)
-                if stop.wait(interval):
-                    return
-        finally:
-            storage.remove_session()  # this thread's connection
-
-    thread = threading.Thread(target=beat, daemon=True, name=f"heartbeat-{trial_id}")
-    thread.start()
-    try:
+    with PULSE.beating(lambda: storage.record_heartbeat(trial_id), interval):
         yield
-    finally:
-        stop.set()
-        thread.join()
 
 
 def retry_stale_trial(study: optuna.Study, trial: FrozenTrial) -> None:

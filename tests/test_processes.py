@@ -39,6 +39,7 @@ def test_four_workers_share_one_arm_with_its_exact_budget_and_distinct_trials(
         "four",
         tuned={"trials": budget, "pruner": "none"},
         training={"epochs": 8, "batch_size": 64, "lr": 0.003},
+        evaluation={"seeds": 4},  # 10 evaluation units: more than one worker finishes in time
     )
     log, serve_log = tmp_path / "workers.log", tmp_path / "serve.log"
     with (
@@ -68,7 +69,7 @@ def test_four_workers_share_one_arm_with_its_exact_budget_and_distinct_trials(
             stop(workers)
     assert workers.returncode == 0  # SIGTERM: every worker finished cleanly
     assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
-    tuned = assert_exact_budget(storage_url, "four", budget)
+    tuned = assert_exact_budget(storage_url, "four", budget, seeds=4)
     assert len(tuned) == budget  # no trial failed, none was retried
     distinct = {tuple(sorted(t.params.items())) for t in tuned}
     assert len(distinct) == budget, "workers sharing the arm proposed the same trial twice"

@@ -47,6 +47,7 @@ from taskweights.search import (
     run_unit,
     study_context,
 )
+from taskweights.search.concurrency import PULSE
 from taskweights.search.events import Phase, StopCheck
 from taskweights.search.trials import StudyContext
 
@@ -92,23 +93,25 @@ class Worker:
         """Claim and run units until `stop()`; with `once`, until the queue is empty; with
         `until_finished`, until this worker's study is done, failed or cancelled."""
         self._register()
-        beat = threading.Thread(target=self._heartbeat, daemon=True)
-        beat.start()
         log.info("worker %s ready", self.id)
         try:
-            while not self.stopping.is_set():
-                claim = claim_next(self.db, self.id, self.grace_seconds, self.study_id)
-                if claim is None:
-                    if once or (until_finished and self._study_finished()):
-                        return
-                    self.stopping.wait(poll_seconds)
-                    continue
-                self._run_unit(claim)
+            with PULSE.beating(self._beat, self.heartbeat_seconds):
+                self._claim_and_run(poll_seconds, once, until_finished)
         finally:
             self.stopping.set()
             with self.db.session() as session:
                 session.execute(delete(WorkerRow).where(WorkerRow.id == self.id))
             self.storage.engine.dispose()
+
+    def _claim_and_run(self, poll_seconds: float, once: bool, until_finished: bool) -> None:
+        while not self.stopping.is_set():
+            claim = claim_next(self.db, self.id, self.grace_seconds, self.study_id)
+            if claim is None:
+                if once or (until_finished and self._study_finished()):
+                    return
+                self.stopping.wait(poll_seconds)
+                continue
+            self._run_unit(claim)
 
     def stop(self) -> None:
         """Finish the current epoch, give the unit back to the queue, and exit."""
@@ -211,21 +214,21 @@ class Worker:
         with self.db.session() as session:
             session.add(WorkerRow(id=self.id, host=socket.gethostname(), pid=os.getpid()))
 
-    def _heartbeat(self) -> None:
-        while not self.stopping.wait(self.heartbeat_seconds):
-            now, claim = utcnow(), self.current
-            with self.db.session() as session:
+    def _beat(self) -> None:
+        """The worker's row and its unit's: the queue requeues a unit whose worker went quiet."""
+        now, claim = utcnow(), self.current
+        with self.db.session() as session:
+            session.execute(
+                update(WorkerRow)
+                .where(WorkerRow.id == self.id)
+                .values(heartbeat_at=now, unit_id=claim.unit_id if claim else None)
+            )
+            if claim is not None:
                 session.execute(
-                    update(WorkerRow)
-                    .where(WorkerRow.id == self.id)
-                    .values(heartbeat_at=now, unit_id=claim.unit_id if claim else None)
+                    update(WorkUnitRow)
+                    .where(WorkUnitRow.id == claim.unit_id)
+                    .values(heartbeat_at=now)
                 )
-                if claim is not None:
-                    session.execute(
-                        update(WorkUnitRow)
-                        .where(WorkUnitRow.id == claim.unit_id)
-                        .values(heartbeat_at=now)
-                    )
 
 
 def run_worker(settings: Settings, once: bool = False) -> None:
