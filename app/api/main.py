@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from taskweights.app.api.errors import install_error_handlers
+from taskweights.app.api.events import StudyPollers
 from taskweights.app.api.models_process import MODELS
 from taskweights.app.api.routes import catalog, health, studies
 from taskweights.app.db.database import Database, upgrade_database
@@ -64,6 +65,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.db = Database(settings.db_url)
     app.state.storage = open_storage(settings.db_url)
     app.state.models = MODELS
+    app.state.pollers = StudyPollers()  # one per study its event streams follow
     MODELS.start()  # warms up while the first requests are answered
     install_error_handlers(app)
     for module in (studies, catalog, health):
