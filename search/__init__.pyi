@@ -19,13 +19,13 @@ from .events import (
     PhaseStarted,
     TrialFinished,
 )
+from .pages import TrialSummary, trial_page
 from .plan import DONE, Unit, phase_of, run_unit, units_of
 from .progress import (
     ArmProgress,
     StudyProgress,
     delete_optuna_studies,
     study_progress,
-    trial_page,
 )
 from .records import counts_toward_budget, failure_reason
 from .results import ArmResult, Comparison, Summary, Verdict
@@ -61,6 +61,7 @@ __all__ = [
     "Summary",
     "TaskInfo",
     "TrialFinished",
+    "TrialSummary",
     "Unit",
     "Verdict",
     "build_arms",

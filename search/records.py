@@ -58,9 +58,14 @@ def counts_toward_budget(trial: optuna.trial.FrozenTrial) -> bool:
 
 
 def failure_reason(trial: optuna.trial.FrozenTrial) -> str | None:
-    if trial.state != optuna.trial.TrialState.FAIL:
+    return failure_reason_of(trial.state, read(trial))
+
+
+def failure_reason_of(state: optuna.trial.TrialState, record: TrialRecord) -> str | None:
+    """Why a failed trial failed: its own error, else its process died inside it."""
+    if state != optuna.trial.TrialState.FAIL:
         return None
-    return read(trial).error or STALE_REASON
+    return record.error or STALE_REASON
 
 
 def finished_count(study: optuna.Study) -> int:

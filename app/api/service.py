@@ -29,11 +29,9 @@ from taskweights.search import (
     StudyConflictError,
     StudySpec,
     delete_optuna_studies,
-    failure_reason,
     prepare_study,
 )
-from taskweights.search.progress import trial_page
-from taskweights.search.records import read
+from taskweights.search.pages import TrialSummary, trial_page
 from taskweights.search.scores import Score
 
 
@@ -137,24 +135,24 @@ def trials(
     if arm is not None and arm not in spec.arm_names:
         raise NotFound(f"study {study.name!r} has no arm {arm!r}; arms: {spec.arm_names}")
     page, count = trial_page(services.storage, study.name, arms, offset, limit)
-    return TrialsPublic(data=[_trial(name, t) for name, t in page], count=count)
+    return TrialsPublic(data=[_trial(trial) for trial in page], count=count)
 
 
-def _trial(arm: str, trial: optuna.trial.FrozenTrial) -> TrialPublic:
-    record = read(trial)
+def _trial(trial: TrialSummary) -> TrialPublic:
+    record = trial.record
     return TrialPublic(
-        arm=arm,
+        arm=trial.arm,
         number=trial.number,
         state=trial.state.name,
         params=trial.params,
-        value=trial.value if trial.state == optuna.trial.TrialState.COMPLETE else None,
+        value=trial.value,
         val_metrics=record.val_metrics,
         weights=record.weights,
         sigmas=record.sigmas,
-        epochs=record.epochs or len(trial.intermediate_values),
-        error=failure_reason(trial),
-        started_at=trial.datetime_start,
-        completed_at=trial.datetime_complete,
+        epochs=trial.epochs,
+        error=trial.error,
+        started_at=trial.started_at,
+        completed_at=trial.completed_at,
     )
 
 
