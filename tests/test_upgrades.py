@@ -1,13 +1,16 @@
 """Upgrades keep every study: a database as commit e0ac124 left it opens after
-`taskweights db upgrade`; stored specs carry their version and are upgraded when read; a study
-whose spec cannot be read any more shows as failed, with the reason, never as a 500."""
+`taskweights db upgrade`, and so does one that only a local run of commit babdf3e wrote; stored
+specs carry their version and are upgraded when read; a study whose spec cannot be read any
+more shows as failed, with the reason, never as a 500."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
 
+import optuna
 import pytest
 
 from taskweights.app.cli import main
@@ -19,6 +22,7 @@ from tests.conftest import small_digits_spec
 from tests.inprocess import api_on, work
 
 DUMP = Path(__file__).parent / "data" / "e0ac124.sql"
+LOCAL_RUN = Path(__file__).parent / "data" / "babdf3e-local-run"  # .sql, .json: its comparison
 
 
 def test_a_database_of_commit_e0ac124_keeps_its_studies(tmp_path: Path) -> None:
@@ -40,6 +44,36 @@ def test_a_database_of_commit_e0ac124_keeps_its_studies(tmp_path: Path) -> None:
         work(url)  # today's worker runs the study yesterday's API queued
         assert http.get(f"/studies/{queued['id']}").json()["status"] == "done"
         assert http.get(f"/studies/{queued['id']}/comparison").status_code == 200
+
+
+def test_a_study_only_an_older_local_run_knew_is_adopted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before, `taskweights run` wrote Optuna's tables alone (the spec on an Optuna study): the
+    upgrade gives the study a row, queued, and rerunning its spec finishes it without training."""
+    path = tmp_path / "local.db"
+    with sqlite3.connect(path) as connection:
+        connection.executescript(LOCAL_RUN.with_suffix(".sql").read_text())
+    url = f"sqlite:///{path}"
+    name = "run-locally-at-babdf3e"
+    trials_before = trial_numbers(url)
+    assert main(["db", "upgrade", "--db", url]) == 0
+    capsys.readouterr()
+    assert main(["compare", name, "--db", url]) == 2
+    assert f"'{name}' is queued" in capsys.readouterr().err
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(small_digits_spec(name)))
+    assert main(["run", str(spec), "--db", url, "--json"]) == 0
+    rerun = json.loads(capsys.readouterr().out)
+    assert trial_numbers(url) == trials_before  # nothing trained again
+    assert rerun == json.loads(LOCAL_RUN.with_suffix(".json").read_text())
+
+
+def trial_numbers(url: str) -> dict[str, list[int]]:
+    return {
+        study: [t.number for t in optuna.load_study(study_name=study, storage=url).trials]
+        for study in optuna.get_all_study_names(url)
+    }
 
 
 def test_a_spec_of_an_older_version_is_upgraded_when_read(
