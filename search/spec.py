@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -274,8 +275,14 @@ UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 def read_stored_spec(data: Mapping[str, Any], version: int) -> StudySpec:
     """A spec stored at `version`, upgraded to today's fields; `SpecError` if it cannot be.
 
-    Specs stored before versions existed (commit e0ac124 and earlier) are version 1.
+    Specs stored before versions existed (commit e0ac124 and earlier) are version 1. Every
+    status read reads its study's spec, and a stored spec never changes: one parse serves all.
     """
+    return _read_stored(json.dumps(data, sort_keys=True), version)
+
+
+@lru_cache(maxsize=4096)
+def _read_stored(stored_json: str, version: int) -> StudySpec:
     if version > SPEC_VERSION:
         raise SpecError(
             [
@@ -286,7 +293,7 @@ def read_stored_spec(data: Mapping[str, Any], version: int) -> StudySpec:
                 )
             ]
         )
-    upgraded = dict(data)
+    upgraded = json.loads(stored_json)
     for step in range(version, SPEC_VERSION):
         upgraded = UPGRADES[step](upgraded)
     return parse_spec(upgraded)
