@@ -37,9 +37,8 @@ def create(
     idempotency_key: str | None = None,
     request_hash: str | None = None,
 ) -> StudyRow:
-    """A new queued study with its first units; `StudyConflictError` if the name is taken."""
-    if session.scalar(select(StudyRow.id).where(StudyRow.name == spec.name)) is not None:
-        raise StudyConflictError(f"a study named {spec.name!r} already exists")
+    """A new queued study with its first units; `StudyConflictError` if the name is taken
+    (the name's unique column decides, so two concurrent creations cannot both win)."""
     study = StudyRow(
         name=spec.name,
         spec=spec.model_dump(mode="json"),
