@@ -7,12 +7,10 @@ without training anything.
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections.abc import Sequence
 
 import optuna
-from scipy import stats
 
 from taskweights.search.arms import EVALUATION, REFERENCE, TUNED
 from taskweights.search.errors import StudyNotFoundError
@@ -24,13 +22,11 @@ from taskweights.search.results import (
     Compute,
     SeedRun,
     Summary,
-    Verdict,
 )
 from taskweights.search.scores import Score, TaskInfo, delta_m
 from taskweights.search.spec import StudySpec
 from taskweights.search.storage import optuna_study_name
-
-SIGNIFICANCE_LEVEL = 0.05
+from taskweights.search.verdict import decide
 
 
 def normalised(weights: dict[str, float]) -> dict[str, float]:
@@ -48,59 +44,6 @@ def _compute(study: optuna.Study) -> Compute:
         trials=len(finished),
         epochs=sum(read(t).epochs or len(t.intermediate_values) for t in finished),
         seconds=round(sum(t.duration.total_seconds() for t in finished if t.duration), 2),
-    )
-
-
-def _better(a: float, b: float, maximize: bool) -> bool:
-    return a > b if maximize else a < b
-
-
-def decide(arms: list[ArmResult], score: str, maximize: bool) -> Verdict:
-    ranked = sorted(
-        (a for a in arms if a.score is not None and len(a.runs) >= 2),
-        key=lambda a: a.score.mean if a.score else 0.0,
-        reverse=maximize,
-    )
-    if not ranked:
-        return Verdict(
-            best=None,
-            runner_up=None,
-            difference=None,
-            p_value=None,
-            significant=False,
-            statement="No arm finished two evaluation runs.",
-        )
-    best = ranked[0]
-    if len(ranked) == 1:
-        return Verdict(
-            best=best.arm,
-            runner_up=None,
-            difference=None,
-            p_value=None,
-            significant=False,
-            statement=f"{best.arm} is the only arm evaluated.",
-        )
-    runner_up = ranked[1]
-    a, b = [r.score for r in best.runs], [r.score for r in runner_up.runs]
-    difference = statistics.fmean(a) - statistics.fmean(b)
-    p_value = float(stats.ttest_ind(a, b, equal_var=False).pvalue)
-    if math.isnan(p_value):  # both arms identical on every seed
-        p_value = 1.0
-    significant = p_value < SIGNIFICANCE_LEVEL
-    unit = " points of Δm (%)" if score == "delta_m" else f" ({score})"
-    statement = (
-        f"{best.arm} beats {runner_up.arm} by {abs(difference):.3g}{unit}; "
-        f"Welch's t-test over {len(a)} and {len(b)} seeds gives p = {p_value:.3g}: "
-        + ("significant" if significant else "not significant")
-        + f" at {SIGNIFICANCE_LEVEL}."
-    )
-    return Verdict(
-        best=best.arm,
-        runner_up=runner_up.arm,
-        difference=difference,
-        p_value=p_value,
-        significant=significant,
-        statement=statement,
     )
 
 
@@ -164,7 +107,7 @@ def load_comparison(
         tasks=list(tasks),
         reference=reference_summary,
         arms=arms,
-        verdict=decide(arms, spec.score, maximize),
+        verdict=decide(arms, spec.score, maximize, tasks),
     )
 
 

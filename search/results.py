@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
@@ -64,12 +64,40 @@ class ArmResult(BaseModel):
     error: str | None = None
 
 
+Answer = Literal["tune", "learn", "tie"]
+
+
+class Difference(BaseModel):
+    """One test of the first arm against the second, oriented so that positive = first better."""
+
+    difference: float  # mean over seeds (paired) or difference of means (Welch)
+    ci: tuple[float, float]  # 95 % t interval of `difference`
+    p_value: float
+    p_holm: float  # Holm-corrected over the family it belongs to
+    significant: bool  # p_holm < 0.05
+
+
+class TaskDifference(Difference):
+    task: str  # the task's test metric, in its own units
+
+
+class Pair(Difference):
+    """The tuned arm against one learned arm, on the study's score (`difference` in its units;
+    Holm over the pairs) and per task (Holm over the tasks)."""
+
+    arm: str  # the learned arm
+    seeds: int  # runs compared (shared seeds, for a paired test)
+    tasks: list[TaskDifference]
+
+
 class Verdict(BaseModel):
-    best: str | None
-    runner_up: str | None
-    difference: float | None  # best minus runner-up, in the score's units
-    p_value: float | None  # Welch's t-test on the per-seed scores
-    significant: bool
+    """Tune or learn: the tuned arm against each learned arm, and the answer against the best."""
+
+    answer: Answer | None  # None: too few runs to test
+    tuned: str | None
+    learned: str | None  # the learned arm with the best mean score
+    test: str  # which test, over how many seeds
+    pairs: list[Pair]
     statement: str
 
 

@@ -81,8 +81,13 @@ def test_run_json_has_both_arms_with_finite_numbers(finished) -> None:
         assert 0.0 <= arm["test"]["digit"]["mean"] <= 1.0
     assert tuned["compute"]["trials"] == 3 and learned["compute"]["trials"] == 1
     assert tuned["compute"]["epochs"] == 9  # 3 trials x 3 epochs, nothing pruned
-    assert comparison["verdict"]["best"] in arms
-    assert 0.0 <= comparison["verdict"]["p_value"] <= 1.0
+    verdict = comparison["verdict"]
+    assert verdict["answer"] in {"tune", "learn", "tie"}
+    [pair] = verdict["pairs"]
+    assert pair["arm"] == "uncertainty" and pair["seeds"] == 2
+    assert 0.0 <= pair["p_value"] <= 1.0 and pair["p_holm"] == pair["p_value"]  # one pair
+    assert pair["ci"][0] <= pair["difference"] <= pair["ci"][1]
+    assert [t["task"] for t in pair["tasks"]] == ["digit", "group3", "recon"]
 
 
 def test_every_arm_is_an_optuna_study_in_the_storage(finished) -> None:

@@ -1,4 +1,4 @@
-"""Running studies in-process: determinism, diverging trials, the verdict's statistics."""
+"""Running studies in-process: determinism, diverging trials, resuming."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from optuna.trial import TrialState
 from taskweights.app.errors import StudyNotFinishedError
 from taskweights.app.local import load_comparison, run_study
 from taskweights.search import EpochFinished, Event, storage_at, validate_spec
-from taskweights.search.comparison import ArmResult, Compute, SeedRun, Summary, decide
 from taskweights.search.records import read
 from tests.conftest import small_digits_spec
 
@@ -47,39 +46,6 @@ def test_a_diverging_trial_fails_alone_with_its_reason(storage_url: str) -> None
     assert all("training diverged" in str(read(t).error) for t in failed)
     assert len(trials) == 6  # the budget counts failed trials: no endless retries
     assert {arm.arm for arm in comparison.arms if arm.runs} == {"tuned", "uncertainty"}
-
-
-def _arm(name: str, scores: list[float]) -> ArmResult:
-    runs = [SeedRun(seed=i, test={}, delta_m=s, score=s) for i, s in enumerate(scores)]
-    return ArmResult(
-        arm=name,
-        strategy=name,
-        config=None,
-        test={},
-        delta_m=Summary.of(scores),
-        score=Summary.of(scores),
-        compute=Compute(trials=1, epochs=1, seconds=1),
-        runs=runs,
-        failed_runs=0,
-    )
-
-
-def test_verdict_uses_welch_t_test() -> None:
-    # equal variances (1) and sizes (3): t = 6 / sqrt(2/3), exactly 4 degrees of freedom, where
-    # Student's two-sided p has the closed form 1 - t (t^2 + 6) / (t^2 + 4)^(3/2)
-    verdict = decide([_arm("a", [1.0, 2.0, 3.0]), _arm("b", [7.0, 8.0, 9.0])], "delta_m", True)
-    t = 6 / (2 / 3) ** 0.5
-    assert verdict.best == "b" and verdict.runner_up == "a"
-    assert verdict.difference == pytest.approx(6.0)
-    assert verdict.p_value == pytest.approx(1 - t * (t**2 + 6) / (t**2 + 4) ** 1.5, rel=1e-6)
-    assert verdict.significant
-
-
-def test_verdict_on_a_lower_is_better_score_and_overlapping_arms() -> None:
-    verdict = decide([_arm("a", [1.0, 2.0, 3.0]), _arm("b", [1.5, 2.5, 3.5])], "task:r", False)
-    assert verdict.best == "a"
-    assert not verdict.significant
-    assert "not significant" in verdict.statement
 
 
 def test_an_interrupted_study_resumes_where_it_stopped(storage_url: str) -> None:

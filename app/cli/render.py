@@ -149,10 +149,43 @@ def compute_table(comparison: Comparison) -> Table:
     return table
 
 
+def pairs_table(comparison: Comparison) -> Table:
+    """Tuned against each learned arm: the score's difference and each task's (+ = tuned)."""
+    verdict = comparison.verdict
+    table = Table(
+        title=f"tuned against each learned arm (+ = tuned better; {verdict.test})",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_edge=False,
+    )
+    for column in ("arm", comparison.score, "95% CI", "p (Holm)"):
+        table.add_column(column, justify="left" if column == "arm" else "right", no_wrap=True)
+    for task in comparison.tasks:
+        table.add_column(task.name, justify="right", no_wrap=True)
+    for pair in verdict.pairs:
+        tasks = {t.task: t for t in pair.tasks}
+        table.add_row(
+            pair.arm,
+            f"{pair.difference:+.3g}" + (" *" if pair.significant else ""),
+            f"[{pair.ci[0]:.3g}, {pair.ci[1]:.3g}]",
+            f"{pair.p_holm:.3g}",
+            *(
+                f"{tasks[t.name].difference:+.3g}" + (" *" if tasks[t.name].significant else "")
+                if t.name in tasks
+                else "-"
+                for t in comparison.tasks
+            ),
+        )
+    return table
+
+
 def print_comparison(console: Console, comparison: Comparison) -> None:
     console.print(results_table(comparison))
     console.print(weights_table(comparison))
     console.print(compute_table(comparison))
+    if comparison.verdict.pairs:
+        console.print(pairs_table(comparison))
+        console.print("[dim]* significant at 0.05 after Holm's correction[/dim]")
     for arm in comparison.arms:
         if arm.error:
             console.print(f"[red]{arm.arm}[/red]: {arm.error}", highlight=False)
