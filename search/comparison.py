@@ -14,18 +14,21 @@ import optuna
 
 from taskweights.search.arms import EVALUATION, REFERENCE, TUNED
 from taskweights.search.errors import StudyNotFoundError
-from taskweights.search.records import TrialRecord, counts_toward_budget, read
+from taskweights.search.records import TrialRecord, best_value, counts_toward_budget, read
 from taskweights.search.results import (
     ArmConfig,
     ArmResult,
     Comparison,
     Compute,
+    Match,
     SeedRun,
     Summary,
+    TuningCurve,
 )
 from taskweights.search.scores import Score, TaskInfo, delta_m
 from taskweights.search.spec import StudySpec
 from taskweights.search.storage import optuna_study_name
+from taskweights.search.tuning import trials_to_match, tuning_curve
 from taskweights.search.verdict import decide
 
 
@@ -101,14 +104,48 @@ def load_comparison(
             )
         )
     reference_summary = {n: Summary.of([r[n] for r in reference_runs]) for n in names}
+    curve, matches = _tuning(storage, spec, maximize)
     return Comparison(
         study=name,
         score=spec.score,
         tasks=list(tasks),
         reference=reference_summary,
         arms=arms,
-        verdict=decide(arms, spec.score, maximize, tasks),
+        tuning_curve=curve,
+        trials_to_match=matches,
+        verdict=decide(arms, spec.score, maximize, tasks, matches),
     )
+
+
+def _tuning(
+    storage: optuna.storages.BaseStorage, spec: StudySpec, maximize: bool
+) -> tuple[TuningCurve | None, dict[str, Match]]:
+    """The tuned arm's tuning curve (validation scores, in trial order), and the trials it
+    needs to reach each learned arm's best validation score."""
+    tuned = optuna.load_study(study_name=optuna_study_name(spec.name, TUNED), storage=storage)
+    trials = [t for t in tuned.get_trials(deepcopy=False) if counts_toward_budget(t)]
+    curve = tuning_curve([_search_score(t) for t in trials], spec.tuned.sampler, maximize)
+    if curve is None:
+        return None, {}
+    matches = {}
+    for arm in spec.arm_names:
+        if arm == TUNED:
+            continue
+        study = optuna.load_study(study_name=optuna_study_name(spec.name, arm), storage=storage)
+        target = best_value(study)
+        if target is not None:
+            matches[arm] = trials_to_match(curve, target, maximize)
+    return curve, matches
+
+
+def _search_score(trial: optuna.trial.FrozenTrial) -> float | None:
+    """A completed trial's score; a pruned one's last report (what it had reached); None for
+    one that failed."""
+    if trial.state == optuna.trial.TrialState.COMPLETE:
+        return trial.value
+    if trial.state == optuna.trial.TrialState.PRUNED and trial.intermediate_values:
+        return trial.intermediate_values[max(trial.intermediate_values)]
+    return None
 
 
 def _arm_config(arm: str, arm_study: optuna.Study, runs: list[TrialRecord]) -> ArmConfig | None:

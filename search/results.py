@@ -101,12 +101,34 @@ class Verdict(BaseModel):
     statement: str
 
 
+class CurvePoint(BaseModel):
+    k: int  # trials
+    low: float | None  # None: beyond what the data can bound
+    mid: float | None
+    high: float | None
+
+
+class TuningCurve(BaseModel):
+    method: str  # how the curve and its band were made
+    points: list[CurvePoint]
+
+
+class Match(BaseModel):
+    """Tuned trials needed to reach a learned arm's validation score (None: not in budget)."""
+
+    mid: int | None
+    low: int | None  # on the band's optimistic edge
+    high: int | None  # on its pessimistic edge
+
+
 class Comparison(BaseModel):
     study: str
     score: str
     tasks: list[TaskInfo]
     reference: dict[str, Summary]  # equal weights' test metrics over the evaluation seeds
     arms: list[ArmResult]
+    tuning_curve: TuningCurve | None = None  # the tuned arm's best validation score by trials
+    trials_to_match: dict[str, Match] = {}  # per learned arm
     verdict: Verdict
 
     def rows(self) -> list[dict[str, Any]]:

@@ -11,13 +11,20 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from scipy import stats
 
 from taskweights.search.arms import TUNED
-from taskweights.search.results import Answer, ArmResult, Pair, TaskDifference, Verdict
+from taskweights.search.results import (
+    Answer,
+    ArmResult,
+    Match,
+    Pair,
+    TaskDifference,
+    Verdict,
+)
 from taskweights.search.scores import TaskInfo
 
 ALPHA = 0.05
@@ -109,7 +116,11 @@ def _task_differences(
 
 
 def decide(
-    arms: Sequence[ArmResult], score: str, maximize: bool, tasks: Sequence[TaskInfo]
+    arms: Sequence[ArmResult],
+    score: str,
+    maximize: bool,
+    tasks: Sequence[TaskInfo],
+    matches: Mapping[str, Match] | None = None,
 ) -> Verdict:
     tuned = next((a for a in arms if a.arm == TUNED and len(a.runs) >= 2), None)
     learned = [a for a in arms if a.arm != TUNED and len(a.runs) >= 2]
@@ -147,6 +158,7 @@ def decide(
     sign = 1 if maximize else -1
     best = max(learned, key=lambda a: sign * a.score.mean if a.score else -math.inf)
     pair = next(p for p in pairs if p.arm == best.arm)
+    match = (matches or {}).get(best.arm)
     answer: Answer = ("tune" if pair.difference > 0 else "learn") if pair.significant else "tie"
     paired = all(t.paired for t in tested.values())
     test = (
@@ -160,29 +172,51 @@ def decide(
         learned=best.arm,
         test=test,
         pairs=pairs,
-        statement=_statement(answer, tuned, best, pair, score, test),
+        statement=_statement(answer, tuned, best, pair, score, test, match),
     )
 
 
 def _statement(
-    answer: Answer, tuned: ArmResult, learned: ArmResult, pair: Pair, score: str, test: str
+    answer: Answer,
+    tuned: ArmResult,
+    learned: ArmResult,
+    pair: Pair,
+    score: str,
+    test: str,
+    match: Match | None,
 ) -> str:
     unit = "points of Δm (%)" if score == "delta_m" else f"({score})"
     low, high = pair.ci
-    ratio = tuned.compute.epochs / max(learned.compute.epochs, 1)
     better = "better" if pair.difference >= 0 else "worse"
     numbers = (
         f"tuned scores {abs(pair.difference):.3g} {unit} {better}, 95 % CI of the "
         f"difference [{low:+.3g}, {high:+.3g}], {test}, Holm p = {pair.p_holm:.3g}"
     )
-    cost = f"tuning spent {ratio:.3g}x the search epochs of {learned.arm}"
     if answer == "tie":
         head = f"Tie: tuned and {learned.arm} (the best learned arm) do not differ significantly"
     else:
         winner, loser = (tuned.arm, learned.arm) if answer == "tune" else (learned.arm, tuned.arm)
         head = f"{answer.capitalize()}: {winner} beats {loser}"
     wins = _task_wins(tuned.arm, learned.arm, pair.tasks)
-    return f"{head} ({numbers}); {cost}. {wins}"
+    return f"{head} ({numbers}). {_cost(tuned, learned, match)} {wins}"
+
+
+def _cost(tuned: ArmResult, learned: ArmResult, match: Match | None) -> str:
+    """What tuning paid: the trials it needed to match the learned arm, and its compute."""
+    ratio = tuned.compute.epochs / max(learned.compute.epochs, 1)
+    spent = f"Tuning spent {ratio:.3g}x the search epochs of {learned.arm}"
+    if match is None:
+        return spent + "."
+    if match.mid is None:
+        return (
+            f"{spent}, and its {tuned.compute.trials} trials did not reach {learned.arm}'s "
+            "validation score."
+        )
+    band = f"{match.low or '?'}-{match.high or 'more than the budget'}"
+    return (
+        f"{spent}; it needed {match.mid} trials ({band}) to reach {learned.arm}'s "
+        f"validation score, {match.mid / max(learned.compute.trials, 1):.3g}x its trials."
+    )
 
 
 def _task_wins(first: str, second: str, tasks: Sequence[TaskDifference]) -> str:

@@ -88,6 +88,13 @@ def test_run_json_has_both_arms_with_finite_numbers(finished) -> None:
     assert 0.0 <= pair["p_value"] <= 1.0 and pair["p_holm"] == pair["p_value"]  # one pair
     assert pair["ci"][0] <= pair["difference"] <= pair["ci"][1]
     assert [t["task"] for t in pair["tasks"]] == ["digit", "group3", "recon"]
+    curve = comparison["tuning_curve"]
+    assert curve["method"].startswith("observed best so far: tpe")
+    mids = [point["mid"] for point in curve["points"]]
+    assert [point["k"] for point in curve["points"]] == [1, 2, 3]
+    assert mids == sorted(mids)  # a delta_m score: higher is better
+    match = comparison["trials_to_match"]["uncertainty"]
+    assert match["mid"] is None or 1 <= match["mid"] <= 3
 
 
 def test_every_arm_is_an_optuna_study_in_the_storage(finished) -> None:
