@@ -13,8 +13,9 @@ from collections.abc import Sequence
 import optuna
 
 from taskweights.search.arms import EVALUATION, REFERENCE, TUNED
+from taskweights.search.diagnostics import diagnose
 from taskweights.search.errors import StudyNotFoundError
-from taskweights.search.records import TrialRecord, best_value, counts_toward_budget, read
+from taskweights.search.records import TrialRecord, counts_toward_budget, read
 from taskweights.search.results import (
     ArmConfig,
     ArmResult,
@@ -77,10 +78,12 @@ def load_comparison(
     reference = _mean_dicts(reference_runs)
     names = [t.name for t in tasks]
     arms = []
+    searches: dict[str, list[optuna.trial.FrozenTrial]] = {}
     strategies = {"tuned": "fixed"} | {s.arm_name: s.name for s in spec.strategies}
     for arm in spec.arm_names:
         runs = [r for r in completed.get(arm, []) if r.test_metrics and r.seed is not None]
         arm_study = optuna.load_study(study_name=optuna_study_name(name, arm), storage=storage)
+        searches[arm] = arm_study.get_trials(deepcopy=False)
         seed_runs = []
         for run in runs:
             test = run.test_metrics or {}
@@ -104,7 +107,7 @@ def load_comparison(
             )
         )
     reference_summary = {n: Summary.of([r[n] for r in reference_runs]) for n in names}
-    curve, matches = _tuning(storage, spec, maximize)
+    curve, matches = _tuning(searches, spec, maximize)
     return Comparison(
         study=name,
         score=spec.score,
@@ -113,27 +116,25 @@ def load_comparison(
         arms=arms,
         tuning_curve=curve,
         trials_to_match=matches,
+        diagnostics=diagnose(spec, arms, searches, completed, curve, maximize),
         verdict=decide(arms, spec.score, maximize, tasks, matches),
     )
 
 
 def _tuning(
-    storage: optuna.storages.BaseStorage, spec: StudySpec, maximize: bool
+    searches: dict[str, list[optuna.trial.FrozenTrial]], spec: StudySpec, maximize: bool
 ) -> tuple[TuningCurve | None, dict[str, Match]]:
     """The tuned arm's tuning curve (validation scores, in trial order), and the trials it
     needs to reach each learned arm's best validation score."""
-    tuned = optuna.load_study(study_name=optuna_study_name(spec.name, TUNED), storage=storage)
-    trials = [t for t in tuned.get_trials(deepcopy=False) if counts_toward_budget(t)]
+    trials = [t for t in searches[TUNED] if counts_toward_budget(t)]
     curve = tuning_curve([_search_score(t) for t in trials], spec.tuned.sampler, maximize)
     if curve is None:
         return None, {}
     matches = {}
-    for arm in spec.arm_names:
-        if arm == TUNED:
-            continue
-        study = optuna.load_study(study_name=optuna_study_name(spec.name, arm), storage=storage)
-        target = best_value(study)
-        if target is not None:
+    for arm, trials in searches.items():
+        scores = [t.value for t in trials if t.state == optuna.trial.TrialState.COMPLETE]
+        if arm != TUNED and scores:
+            target = (max if maximize else min)(s for s in scores if s is not None)
             matches[arm] = trials_to_match(curve, target, maximize)
     return curve, matches
 

@@ -161,6 +161,7 @@ def _evaluate_once(
             test_metrics=context.per_task(test_metrics),
             weights=context.per_task(result.final.weights),
             sigmas=context.per_task(result.final.sigmas),
+            train_loss=context.per_task(result.final.train_loss),
             seconds=round(result.seconds, 3),
         ),
     )

@@ -28,6 +28,7 @@ class TrialRecord(BaseModel):
     test_metrics: dict[str, float] | None = None  # evaluation runs
     weights: dict[str, float] | None = None  # the loss weights training ended with
     sigmas: dict[str, float] | None = None  # uncertainty weighting's learned sigmas
+    train_loss: dict[str, float] | None = None  # per task, over the last epoch
     epochs: int | None = None  # epochs trained (fewer than the spec's if pruned)
     seconds: float | None = None
     error: str | None = None  # why it failed, written by the run itself

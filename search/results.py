@@ -121,6 +121,16 @@ class Match(BaseModel):
     high: int | None  # on its pessimistic edge
 
 
+class Diagnostic(BaseModel):
+    """A reason to doubt part of a result, and what to do about it."""
+
+    code: str  # sigma_not_converged, weight_at_range_edge, budget_small, winners_curse,
+    # weight_collapse, failed_trials, duplicate_trials
+    arm: str | None
+    task: str | None
+    message: str
+
+
 class Comparison(BaseModel):
     study: str
     score: str
@@ -129,6 +139,7 @@ class Comparison(BaseModel):
     arms: list[ArmResult]
     tuning_curve: TuningCurve | None = None  # the tuned arm's best validation score by trials
     trials_to_match: dict[str, Match] = {}  # per learned arm
+    diagnostics: list[Diagnostic] = []
     verdict: Verdict
 
     def rows(self) -> list[dict[str, Any]]:

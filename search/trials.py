@@ -95,6 +95,7 @@ def run_record(context: StudyContext, result: TrainResult) -> TrialRecord:
         val_metrics=context.per_task(final.val_metric),
         weights=context.per_task(final.weights),
         sigmas=context.per_task(final.sigmas),
+        train_loss=context.per_task(final.train_loss),
         epochs=len(result.history),
         seconds=round(result.seconds, 3),
     )

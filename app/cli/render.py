@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -189,6 +190,12 @@ def print_comparison(console: Console, comparison: Comparison) -> None:
     for arm in comparison.arms:
         if arm.error:
             console.print(f"[red]{arm.arm}[/red]: {arm.error}", highlight=False)
+    for found in comparison.diagnostics:
+        where = " ".join(part for part in (found.arm, found.task) if part)
+        console.print(
+            f"[yellow]warning[/yellow] {found.code} ({escape(where)}): {escape(found.message)}",
+            highlight=False,
+        )
     console.print(f"[bold]Verdict:[/bold] {comparison.verdict.statement}", highlight=False)
 
 
