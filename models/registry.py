@@ -22,8 +22,11 @@ STRATEGIES = {
     "alpha": "taskweights.models.strategies.alpha:LearnedConvexWeights",
     "dwa": "taskweights.models.strategies.dwa:DynamicWeightAverage",
     "equal": "taskweights.models.strategies.fixed:EqualWeights",
+    "famo": "taskweights.models.strategies.famo:FAMO",
     "fixed": "taskweights.models.strategies.fixed:FixedWeights",
     "gradnorm": "taskweights.models.strategies.gradnorm:GradNorm",
+    "log": "taskweights.models.strategies.log:LogLossWeighting",
+    "magnitude": "taskweights.models.strategies.magnitude:MagnitudeWeighting",
     "rlw": "taskweights.models.strategies.rlw:RandomLossWeighting",
     "uncertainty": "taskweights.models.strategies.uncertainty:UncertaintyWeighting",
 }

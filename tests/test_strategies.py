@@ -32,6 +32,9 @@ from taskweights.models.strategies import (
     RandomLossWeighting,
     UncertaintyWeighting,
 )
+from taskweights.models.strategies.famo import FAMO
+from taskweights.models.strategies.log import LogLossWeighting
+from taskweights.models.strategies.magnitude import MagnitudeWeighting
 
 NAMES = sorted(STRATEGIES)
 LOSS_LEVEL = [name for name in NAMES if issubclass(STRATEGIES[name], LossWeighting)]
@@ -114,7 +117,18 @@ def floats(tensor: Tensor) -> list[float]:
 
 
 def test_every_strategy_is_registered_under_its_own_name() -> None:
-    assert set(NAMES) == {"alpha", "dwa", "equal", "fixed", "gradnorm", "rlw", "uncertainty"}
+    assert set(NAMES) == {
+        "alpha",
+        "dwa",
+        "equal",
+        "famo",
+        "fixed",
+        "gradnorm",
+        "log",
+        "magnitude",
+        "rlw",
+        "uncertainty",
+    }
     for name, cls in STRATEGIES.items():
         assert isinstance(make(name), cls)
 
@@ -753,3 +767,80 @@ def test_rlw_is_reproducible_under_a_seed() -> None:
             strategy.combine(torch.tensor([1.0, 1.0]))
         runs.append(floats(strategy.effective_weights()))
     assert runs[0] == runs[1]
+
+
+# --------------------------------------------------------------------------------------------
+# Free baselines: log-loss, loss magnitude, FAMO
+# --------------------------------------------------------------------------------------------
+
+
+def test_log_loss_is_the_sum_of_logs_and_weights_each_task_by_its_inverse_loss() -> None:
+    strategy = built(LogLossWeighting, CLASSIFICATION)
+    losses = torch.tensor([2.0, 0.5, 4.0], requires_grad=True)
+    out = strategy.combine(losses)
+    assert out.item() == pytest.approx(math.log(2.0) + math.log(0.5) + math.log(4.0))
+    out.backward()
+    assert losses.grad is not None
+    assert floats(losses.grad) == pytest.approx([0.5, 2.0, 0.25])
+    assert floats(strategy.effective_weights()) == pytest.approx([0.5, 2.0, 0.25])
+
+
+def test_magnitude_weights_are_the_first_epochs_inverse_losses_then_fixed() -> None:
+    strategy = built(MagnitudeWeighting, CLASSIFICATION)
+    losses = torch.tensor([2.0, 0.5, 4.0])
+    assert strategy.combine(losses).item() == pytest.approx(6.5)  # equal during epoch 1
+    strategy.end_epoch(torch.tensor([2.0, 0.5, 1.0]))
+    inverse = [1 / 2.0, 1 / 0.5, 1 / 1.0]  # 3.5 in all; scaled to sum to 3 tasks
+    expected = [3 * v / 3.5 for v in inverse]
+    assert floats(strategy.effective_weights()) == pytest.approx(expected)
+    assert strategy.combine(losses).item() == pytest.approx(
+        sum(w * loss for w, loss in zip(expected, [2.0, 0.5, 4.0], strict=True))
+    )
+    strategy.end_epoch(torch.tensor([9.0, 9.0, 9.0]))  # later epochs change nothing
+    assert floats(strategy.effective_weights()) == pytest.approx(expected)
+
+
+def test_famo_model_step_and_logit_gradient_by_hand() -> None:
+    """Logits xi = (0.3, -0.2, 0.1): the model's gradient on L_i is z_i / (c (L_i + eps)), the
+    logits' is J_softmax^T (log L_prev - log L_now) + gamma xi."""
+    strategy = built(FAMO, CLASSIFICATION, {"gamma": 0.01})
+    xi = [0.3, -0.2, 0.1]
+    with torch.no_grad():
+        strategy.logits.copy_(torch.tensor(xi))
+    total = sum(math.exp(v) for v in xi)
+    z = [math.exp(v) / total for v in xi]
+    first = [2.0, 0.5, 4.0]
+    strategy.combine(torch.tensor(first))  # no previous step: nothing to learn from yet
+    now = [1.5, 0.45, 3.0]
+    losses = torch.tensor(now, requires_grad=True)
+    strategy.logits.grad = None
+    out = strategy.combine(losses)
+    out.backward()
+    c = sum(zi / li for zi, li in zip(z, now, strict=True))
+    expected_model = [zi / (c * li) for zi, li in zip(z, now, strict=True)]
+    assert losses.grad is not None
+    assert floats(losses.grad) == pytest.approx(expected_model, rel=1e-5)
+    assert floats(strategy.effective_weights()) == pytest.approx(expected_model, rel=1e-5)
+    delta = [math.log(a) - math.log(b) for a, b in zip(first, now, strict=True)]
+    mean = sum(zi * di for zi, di in zip(z, delta, strict=True))
+    expected_logits = [zi * (di - mean) + 0.01 * x for zi, di, x in zip(z, delta, xi, strict=True)]
+    assert strategy.logits.grad is not None
+    assert floats(strategy.logits.grad) == pytest.approx(expected_logits, rel=1e-5, abs=1e-8)
+    model_value = sum(zi / c * math.log(li) for zi, li in zip(z, now, strict=True))
+    logit_value = 0.005 * sum(x * x for x in xi) + sum(
+        zi * di for zi, di in zip(z, delta, strict=True)
+    )
+    assert out.item() == pytest.approx(model_value + logit_value, rel=1e-5)
+
+
+def test_famo_shifts_weight_to_the_task_that_improves_slowest() -> None:
+    strategy = built(FAMO, [False, False], {"gamma": 0.001, "w_lr": 1.0})
+    optimizer = torch.optim.SGD(strategy.parameters(), lr=1.0)
+    loss = torch.tensor([1.0, 1.0])
+    for _ in range(20):  # task 0 halves every step, task 1 stays put
+        optimizer.zero_grad()
+        strategy.combine(loss).backward()
+        optimizer.step()
+        loss = loss * torch.tensor([0.5, 1.0])
+    weights = torch.softmax(strategy.logits.detach(), dim=0)
+    assert weights[1] > 0.9

@@ -15,8 +15,11 @@ from taskweights.models.errors import ConfigurationError
 from taskweights.models.strategies.alpha import LearnedConvexWeights
 from taskweights.models.strategies.base import GradientWeighting, LossWeighting, WeightingStrategy
 from taskweights.models.strategies.dwa import DynamicWeightAverage
+from taskweights.models.strategies.famo import FAMO
 from taskweights.models.strategies.fixed import EqualWeights, FixedWeights
 from taskweights.models.strategies.gradnorm import GradNorm
+from taskweights.models.strategies.log import LogLossWeighting
+from taskweights.models.strategies.magnitude import MagnitudeWeighting
 from taskweights.models.strategies.rlw import RandomLossWeighting
 from taskweights.models.strategies.uncertainty import UncertaintyWeighting
 
@@ -60,6 +63,7 @@ def build_strategy(
 
 
 __all__ = [
+    "FAMO",
     "STRATEGIES",
     "DynamicWeightAverage",
     "EqualWeights",
@@ -67,7 +71,9 @@ __all__ = [
     "GradNorm",
     "GradientWeighting",
     "LearnedConvexWeights",
+    "LogLossWeighting",
     "LossWeighting",
+    "MagnitudeWeighting",
     "RandomLossWeighting",
     "UncertaintyWeighting",
     "WeightingStrategy",
