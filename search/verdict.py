@@ -213,8 +213,9 @@ def _cost(tuned: ArmResult, learned: ArmResult, match: Match | None) -> str:
             "validation score."
         )
     band = f"{match.low or '?'}-{match.high or 'more than the budget'}"
+    trials = "trial" if match.mid == 1 else "trials"
     return (
-        f"{spent}; it needed {match.mid} trials ({band}) to reach {learned.arm}'s "
+        f"{spent}; it needed {match.mid} {trials} ({band}) to reach {learned.arm}'s "
         f"validation score, {match.mid / max(learned.compute.trials, 1):.3g}x its trials."
     )
 

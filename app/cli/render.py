@@ -168,10 +168,10 @@ def pairs_table(comparison: Comparison) -> Table:
         table.add_row(
             pair.arm,
             f"{pair.difference:+.3g}" + (" *" if pair.significant else ""),
-            f"[{pair.ci[0]:.3g}, {pair.ci[1]:.3g}]",
-            f"{pair.p_holm:.3g}",
+            f"[{pair.ci[0]:+.2g}, {pair.ci[1]:+.2g}]",
+            f"{pair.p_holm:.2g}",
             *(
-                f"{tasks[t.name].difference:+.3g}" + (" *" if tasks[t.name].significant else "")
+                f"{tasks[t.name].difference:+.2g}" + (" *" if tasks[t.name].significant else "")
                 if t.name in tasks
                 else "-"
                 for t in comparison.tasks
