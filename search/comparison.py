@@ -15,6 +15,7 @@ import optuna
 from taskweights.search.arms import EVALUATION, REFERENCE, TUNED
 from taskweights.search.diagnostics import diagnose
 from taskweights.search.errors import StudyNotFoundError
+from taskweights.search.pareto import pareto_view
 from taskweights.search.records import TrialRecord, counts_toward_budget, read
 from taskweights.search.results import (
     ArmConfig,
@@ -22,6 +23,8 @@ from taskweights.search.results import (
     Comparison,
     Compute,
     Match,
+    Pareto,
+    ParetoPoint,
     SeedRun,
     Summary,
     TuningCurve,
@@ -116,6 +119,7 @@ def load_comparison(
         arms=arms,
         tuning_curve=curve,
         trials_to_match=matches,
+        pareto=_pareto(searches, tasks, maximize),
         diagnostics=diagnose(spec, arms, searches, completed, curve, maximize),
         verdict=decide(arms, spec.score, maximize, tasks, matches),
     )
@@ -137,6 +141,32 @@ def _tuning(
             target = (max if maximize else min)(s for s in scores if s is not None)
             matches[arm] = trials_to_match(curve, target, maximize)
     return curve, matches
+
+
+def _pareto(
+    searches: dict[str, list[optuna.trial.FrozenTrial]],
+    tasks: Sequence[TaskInfo],
+    maximize: bool,
+) -> Pareto | None:
+    """The tuned trials' front of validation metrics, and each learned arm's best trial on it."""
+    tuned = []
+    for trial in searches[TUNED]:
+        record = read(trial)
+        if trial.state == optuna.trial.TrialState.COMPLETE and record.val_metrics:
+            weights = normalised(record.weights) if record.weights else {}
+            tuned.append(
+                ParetoPoint(trial=trial.number, weights=weights, metrics=record.val_metrics)
+            )
+    learned = {}
+    for arm, trials in searches.items():
+        completed = [t for t in trials if t.state == optuna.trial.TrialState.COMPLETE]
+        if arm == TUNED or not completed:
+            continue
+        best = (max if maximize else min)(completed, key=lambda t: t.value or 0.0)
+        metrics = read(best).val_metrics
+        if metrics:
+            learned[arm] = metrics
+    return pareto_view(tuned, learned, tasks)
 
 
 def _search_score(trial: optuna.trial.FrozenTrial) -> float | None:

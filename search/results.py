@@ -121,6 +121,26 @@ class Match(BaseModel):
     high: int | None  # on its pessimistic edge
 
 
+class ParetoPoint(BaseModel):
+    trial: int  # the tuned trial's number
+    weights: dict[str, float]  # normalised to sum to 1
+    metrics: dict[str, float]  # validation, per task, in the metric's own units
+
+
+class LearnedPosition(BaseModel):
+    arm: str
+    metrics: dict[str, float]  # its best search trial's validation metrics
+    dominated: bool  # some front point is at least as good on every task, better on one
+    margin: float  # max over front points of their smallest per-task lead (> 0: dominated)
+
+
+class Pareto(BaseModel):
+    """The tuned trials' non-dominated set, and each learned arm against it."""
+
+    front: list[ParetoPoint]
+    learned: list[LearnedPosition]
+
+
 class Diagnostic(BaseModel):
     """A reason to doubt part of a result, and what to do about it."""
 
@@ -139,6 +159,7 @@ class Comparison(BaseModel):
     arms: list[ArmResult]
     tuning_curve: TuningCurve | None = None  # the tuned arm's best validation score by trials
     trials_to_match: dict[str, Match] = {}  # per learned arm
+    pareto: Pareto | None = None
     diagnostics: list[Diagnostic] = []
     verdict: Verdict
 

@@ -93,6 +93,14 @@ def test_run_json_has_both_arms_with_finite_numbers(finished) -> None:
     mids = [point["mid"] for point in curve["points"]]
     assert [point["k"] for point in curve["points"]] == [1, 2, 3]
     assert mids == sorted(mids)  # a delta_m score: higher is better
+    pareto = comparison["pareto"]
+    assert 1 <= len(pareto["front"]) <= 3
+    assert {p["trial"] for p in pareto["front"]} <= {0, 1, 2}
+    [learned_place] = pareto["learned"]
+    assert learned_place["arm"] == "uncertainty"
+    assert (
+        learned_place["dominated"] == (learned_place["margin"] > 0) or learned_place["margin"] == 0
+    )
     match = comparison["trials_to_match"]["uncertainty"]
     assert match["mid"] is None or 1 <= match["mid"] <= 3
 

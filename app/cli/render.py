@@ -190,6 +190,19 @@ def print_comparison(console: Console, comparison: Comparison) -> None:
     for arm in comparison.arms:
         if arm.error:
             console.print(f"[red]{arm.arm}[/red]: {arm.error}", highlight=False)
+    if comparison.pareto is not None:
+        front = comparison.pareto.front
+        console.print(
+            f"tuned Pareto front of validation metrics: {len(front)} trials", highlight=False
+        )
+        for place in comparison.pareto.learned:
+            where = (
+                f"dominated by the front (every task behind by at least {place.margin:.2g})"
+                if place.dominated
+                else "on or beyond the front (against every front trial, ahead by at least "
+                f"{-place.margin:.2g} on some task)"
+            )
+            console.print(f"  {place.arm}: {where}", highlight=False)
     for found in comparison.diagnostics:
         where = " ".join(part for part in (found.arm, found.task) if part)
         console.print(
