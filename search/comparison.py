@@ -16,7 +16,7 @@ from taskweights.search.arms import EVALUATION, REFERENCE, TUNED
 from taskweights.search.diagnostics import diagnose
 from taskweights.search.errors import StudyNotFoundError
 from taskweights.search.pareto import pareto_view
-from taskweights.search.records import TrialRecord, counts_toward_budget, read
+from taskweights.search.records import TrialRecord, best_trial, counts_toward_budget, read
 from taskweights.search.results import (
     ArmConfig,
     ArmResult,
@@ -136,10 +136,9 @@ def _tuning(
         return None, {}
     matches = {}
     for arm, trials in searches.items():
-        scores = [t.value for t in trials if t.state == optuna.trial.TrialState.COMPLETE]
-        if arm != TUNED and scores:
-            target = (max if maximize else min)(s for s in scores if s is not None)
-            matches[arm] = trials_to_match(curve, target, maximize)
+        best = best_trial(trials, maximize)
+        if arm != TUNED and best is not None and best.value is not None:
+            matches[arm] = trials_to_match(curve, best.value, maximize)
     return curve, matches
 
 
@@ -159,12 +158,9 @@ def _pareto(
             )
     learned = {}
     for arm, trials in searches.items():
-        completed = [t for t in trials if t.state == optuna.trial.TrialState.COMPLETE]
-        if arm == TUNED or not completed:
-            continue
-        best = (max if maximize else min)(completed, key=lambda t: t.value or 0.0)
-        metrics = read(best).val_metrics
-        if metrics:
+        best = best_trial(trials, maximize)
+        metrics = read(best).val_metrics if best is not None else None
+        if arm != TUNED and metrics:
             learned[arm] = metrics
     return pareto_view(tuned, learned, tasks)
 

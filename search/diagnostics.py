@@ -15,7 +15,7 @@ import optuna
 from optuna.trial import TrialState
 
 from taskweights.search.arms import TUNED
-from taskweights.search.records import TrialRecord, counts_toward_budget, read
+from taskweights.search.records import TrialRecord, best_trial, counts_toward_budget, read
 from taskweights.search.results import ArmResult, Diagnostic, TuningCurve
 from taskweights.search.spec import StudySpec
 
@@ -49,22 +49,12 @@ def diagnose(
     return found
 
 
-def _best(trials: Sequence[optuna.trial.FrozenTrial], maximize: bool) -> int | None:
-    """The position of the best completed trial among the budget-using ones."""
-    used = [t for t in trials if counts_toward_budget(t)]
-    scored = [(i, t.value) for i, t in enumerate(used) if t.state == TrialState.COMPLETE]
-    if not scored:
-        return None
-    return (max if maximize else min)(scored, key=lambda pair: pair[1] or 0.0)[0]
-
-
 def _weights_at_range_edge(
     spec: StudySpec, tuned: Sequence[optuna.trial.FrozenTrial], maximize: bool
 ) -> list[Diagnostic]:
-    completed = [t for t in tuned if t.state == TrialState.COMPLETE]
-    if not completed:
+    best = best_trial(tuned, maximize)
+    if best is None:
         return []
-    best = (max if maximize else min)(completed, key=lambda t: t.value or 0.0)
     low, high = (math.log(bound) for bound in spec.tuned.weight_range)
     found = []
     for name, value in best.params.items():
@@ -91,9 +81,10 @@ def _budget_small(
     tuned: Sequence[optuna.trial.FrozenTrial], curve: TuningCurve | None, maximize: bool
 ) -> list[Diagnostic]:
     used = [t for t in tuned if counts_toward_budget(t)]
-    best = _best(tuned, maximize)
-    if best is None or len(used) < 2:
+    top = best_trial(used, maximize)
+    if top is None or len(used) < 2:
         return []
+    best = used.index(top)
     reasons = []
     if best >= LATE * len(used):
         reasons.append(f"the best trial was number {best + 1} of {len(used)}")
@@ -121,10 +112,10 @@ def _winners_curse(
     arms: Sequence[ArmResult], tuned: Sequence[optuna.trial.FrozenTrial], maximize: bool
 ) -> list[Diagnostic]:
     arm = next((a for a in arms if a.arm == TUNED), None)
-    completed = [t.value for t in tuned if t.state == TrialState.COMPLETE and t.value is not None]
-    if arm is None or len(arm.runs) < 2 or not completed:
+    top = best_trial(tuned, maximize)
+    if arm is None or len(arm.runs) < 2 or top is None or top.value is None:
         return []
-    best = max(completed) if maximize else min(completed)
+    best = top.value
     scores = [run.score for run in arm.runs]
     mean, spread = statistics.fmean(scores), statistics.stdev(scores)
     gap = best - mean if maximize else mean - best

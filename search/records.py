@@ -8,6 +8,8 @@ Torch-free: the API, the progress display and the comparison read records withou
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import optuna
 from pydantic import BaseModel, ConfigDict
 
@@ -72,6 +74,18 @@ def failure_reason_of(state: optuna.trial.TrialState, record: TrialRecord) -> st
 def finished_count(study: optuna.Study) -> int:
     """Trials that used up budget: completed, pruned, or failed on their own (not interrupted)."""
     return sum(1 for t in study.get_trials(deepcopy=False) if counts_toward_budget(t))
+
+
+def best_trial(
+    trials: Sequence[optuna.trial.FrozenTrial], maximize: bool
+) -> optuna.trial.FrozenTrial | None:
+    """The completed trial with the best value, from a list already loaded (None: none)."""
+    completed = [
+        t for t in trials if t.state == optuna.trial.TrialState.COMPLETE and t.value is not None
+    ]
+    if not completed:
+        return None
+    return (max if maximize else min)(completed, key=lambda t: float(t.value or 0.0))
 
 
 def best_value(study: optuna.Study) -> float | None:
