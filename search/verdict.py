@@ -13,6 +13,7 @@ import math
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from scipy import stats
 
@@ -71,6 +72,17 @@ def _tested(mean: float, result: object, seeds: int, paired: bool) -> Tested:
     return Tested(mean, (float(interval.low), float(interval.high)), p_value, seeds, paired)
 
 
+def _corrected(tested: Tested, p_holm: float) -> dict[str, Any]:
+    """A test's fields as the results show them, with its Holm-corrected p."""
+    return {
+        "difference": tested.difference,
+        "ci": tested.ci,
+        "p_value": tested.p_value,
+        "p_holm": p_holm,
+        "significant": p_holm < ALPHA,
+    }
+
+
 def holm(p_values: Sequence[float]) -> list[float]:
     """Holm's step-down adjustment: the i-th smallest p times (m - i), kept monotone."""
     order = sorted(range(len(p_values)), key=lambda i: p_values[i])
@@ -103,14 +115,7 @@ def _task_differences(
             tested.append((task.name, _oriented(result, task.higher_is_better)))
     adjusted = holm([t.p_value for _, t in tested])
     return [
-        TaskDifference(
-            task=name,
-            difference=t.difference,
-            ci=t.ci,
-            p_value=t.p_value,
-            p_holm=p,
-            significant=p < ALPHA,
-        )
+        TaskDifference(task=name, **_corrected(t, p))
         for (name, t), p in zip(tested, adjusted, strict=True)
     ]
 
@@ -145,11 +150,7 @@ def decide(
     pairs = [
         Pair(
             arm=name,
-            difference=t.difference,
-            ci=t.ci,
-            p_value=t.p_value,
-            p_holm=p,
-            significant=p < ALPHA,
+            **_corrected(t, p),
             seeds=t.seeds,
             tasks=_task_differences(tuned, next(a for a in learned if a.arm == name), tasks),
         )
