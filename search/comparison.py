@@ -45,8 +45,8 @@ def _mean_dicts(dicts: Sequence[dict[str, float]]) -> dict[str, float]:
     return {key: statistics.fmean(d[key] for d in dicts) for key in dicts[0]}
 
 
-def _compute(study: optuna.Study) -> Compute:
-    finished = [t for t in study.get_trials(deepcopy=False) if counts_toward_budget(t)]
+def _compute(trials: Sequence[optuna.trial.FrozenTrial]) -> Compute:
+    finished = [t for t in trials if counts_toward_budget(t)]
     return Compute(
         trials=len(finished),
         epochs=sum(read(t).epochs or len(t.intermediate_values) for t in finished),
@@ -86,7 +86,7 @@ def load_comparison(
     for arm in spec.arm_names:
         runs = [r for r in completed.get(arm, []) if r.test_metrics and r.seed is not None]
         arm_study = optuna.load_study(study_name=optuna_study_name(name, arm), storage=storage)
-        searches[arm] = arm_study.get_trials(deepcopy=False)
+        trials = searches[arm] = arm_study.get_trials(deepcopy=False)  # loaded once, read below
         seed_runs = []
         for run in runs:
             test = run.test_metrics or {}
@@ -97,16 +97,16 @@ def load_comparison(
             ArmResult(
                 arm=arm,
                 strategy=strategies[arm],
-                config=_arm_config(arm, arm_study, runs),
+                config=_arm_config(arm, best_trial(trials, maximize), runs),
                 test={n: Summary.of([r.test[n] for r in seed_runs]) for n in names}
                 if runs
                 else {},
                 delta_m=Summary.of([r.delta_m for r in seed_runs]) if runs else None,
                 score=Summary.of([r.score for r in seed_runs]) if runs else None,
-                compute=_compute(arm_study),
+                compute=_compute(trials),
                 runs=seed_runs,
                 failed_runs=len(by_arm.get(arm, [])) - len(runs),
-                error=_arm_error(arm_study, by_arm.get(arm, []), runs),
+                error=_arm_error(trials, by_arm.get(arm, []), runs),
             )
         )
     reference_summary = {n: Summary.of([r[n] for r in reference_runs]) for n in names}
@@ -175,11 +175,12 @@ def _search_score(trial: optuna.trial.FrozenTrial) -> float | None:
     return None
 
 
-def _arm_config(arm: str, arm_study: optuna.Study, runs: list[TrialRecord]) -> ArmConfig | None:
-    try:
-        best = read(arm_study.best_trial)
-    except ValueError:
+def _arm_config(
+    arm: str, best_search: optuna.trial.FrozenTrial | None, runs: list[TrialRecord]
+) -> ArmConfig | None:
+    if best_search is None:  # no trial of this arm completed
         return None
+    best = read(best_search)
     if best.config is None or best.weights is None:
         return None
     params = {k: v for k, v in best.config.strategy_params.items() if k != "weights"}
@@ -193,10 +194,12 @@ def _arm_config(arm: str, arm_study: optuna.Study, runs: list[TrialRecord]) -> A
 
 
 def _arm_error(
-    arm_study: optuna.Study, evaluation_runs: list[TrialRecord], completed: list[TrialRecord]
+    trials: Sequence[optuna.trial.FrozenTrial],
+    evaluation_runs: list[TrialRecord],
+    completed: list[TrialRecord],
 ) -> str | None:
     if completed:
         return None
-    search_runs = [read(t) for t in arm_study.get_trials(deepcopy=False)]
+    search_runs = [read(t) for t in trials]
     errors = [r.error for r in [*evaluation_runs, *search_runs] if r.error]
     return errors[0] if errors else "no trial of this arm completed"
