@@ -20,7 +20,7 @@ from .events import (
     TrialFinished,
 )
 from .pages import TrialSummary, trial_page
-from .plan import DONE, Unit, phase_of, run_unit, units_of
+from .plan import DONE, Unit, next_stage, phase_of, run_unit, units_of
 from .progress import (
     ArmProgress,
     StudyProgress,
@@ -71,6 +71,7 @@ __all__ = [
     "failure_reason",
     "load_comparison",
     "load_spec",
+    "next_stage",
     "open_storage",
     "optuna_study_name",
     "parse_spec",

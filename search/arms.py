@@ -59,9 +59,18 @@ def arm_named(spec: StudySpec, name: str) -> Arm:
     return next(arm for arm in build_arms(spec) if arm.name == name)
 
 
+def evaluation_slots(spec: StudySpec, arm: str) -> int:
+    """An arm's final-evaluation runs: one per evaluation seed, and under score: pareto, the
+    tuned arm's one per (front point, seed): slot = point index * seeds + seed index."""
+    points = spec.evaluation.front if searches_front(spec, arm) else 1
+    return points * spec.evaluation.seeds
+
+
 def evaluation_run_count(spec: StudySpec) -> int:
-    """The final evaluation's runs: the reference and every arm, on each evaluation seed."""
-    return (len(build_arms(spec)) + 1) * spec.evaluation.seeds
+    """The final evaluation's runs: the reference and every arm (frozen ones too), on each
+    evaluation seed; at most, under score: pareto (a front may have fewer points)."""
+    arms = sum(evaluation_slots(spec, arm) for arm in spec.evaluated_arms)
+    return arms + spec.evaluation.seeds
 
 
 def reference_config(spec: StudySpec) -> Config:
@@ -119,10 +128,19 @@ _SAMPLERS: dict[str, Callable[[StudySpec, int], optuna.samplers.BaseSampler]] = 
     "cmaes": lambda spec, seed: optuna.samplers.CmaEsSampler(seed=seed),
     "gp": lambda spec, seed: optuna.samplers.GPSampler(seed=seed),
     "qmc": lambda spec, seed: optuna.samplers.QMCSampler(seed=spec.seed),
+    "nsga2": lambda spec, seed: optuna.samplers.NSGAIISampler(seed=seed),
 }
 
 
-def build_pruner(spec: StudySpec) -> optuna.pruners.BasePruner:
+def searches_front(spec: StudySpec, arm: str) -> bool:
+    """Whether the arm's Optuna study has one objective per task (the tuned arm, score: pareto)."""
+    return spec.pareto and arm == TUNED
+
+
+def build_pruner(spec: StudySpec, arm: str = "") -> optuna.pruners.BasePruner:
+    """The spec's pruner; none for a front search (Optuna's pruners take one objective)."""
+    if searches_front(spec, arm):
+        return optuna.pruners.NopPruner()
     epochs = spec.training.epochs
     pruners = {
         "median": lambda: optuna.pruners.MedianPruner(

@@ -7,16 +7,25 @@ without training anything.
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Sequence
+from typing import Any
 
 import optuna
 
 from taskweights.search.arms import EVALUATION, REFERENCE, TUNED
 from taskweights.search.diagnostics import diagnose
+from taskweights.search.dynamics import compare_dynamics
 from taskweights.search.errors import StudyNotFoundError
-from taskweights.search.pareto import pareto_view
-from taskweights.search.records import TrialRecord, best_trial, counts_toward_budget, read
+from taskweights.search.pareto import pareto_view, tuned_points
+from taskweights.search.records import (
+    TrialRecord,
+    best_trial,
+    counts_toward_budget,
+    read,
+    score_of,
+)
 from taskweights.search.results import (
     ArmConfig,
     ArmResult,
@@ -24,13 +33,12 @@ from taskweights.search.results import (
     Compute,
     Match,
     Pareto,
-    ParetoPoint,
     SeedRun,
     Summary,
     TuningCurve,
 )
 from taskweights.search.scores import Score, TaskInfo, delta_m
-from taskweights.search.spec import StudySpec
+from taskweights.search.spec import FRONT_PREFIX, StudySpec
 from taskweights.search.storage import optuna_study_name
 from taskweights.search.tuning import trials_to_match, tuning_curve
 from taskweights.search.verdict import decide
@@ -65,9 +73,62 @@ def load_comparison(
         )
     except KeyError:
         raise StudyNotFoundError(f"no study named {name!r} in this database.") from None
-    directions = [t.higher_is_better for t in tasks]
     maximize = Score(spec.score, tuple(tasks)).direction == "maximize"
-    by_arm: dict[str, list[TrialRecord]] = {}  # runs that used up budget
+    by_arm, completed = _evaluation_runs(evaluation)
+    reference_runs = [r.test_metrics for r in completed.get(REFERENCE, []) if r.test_metrics]
+    if not reference_runs:
+        raise StudyNotFoundError(f"study {name!r} has no finished final evaluation yet.")
+    reference = _mean_dicts(reference_runs)
+    searches = {  # every search arm's trials, loaded once and read below
+        arm: optuna.load_study(
+            study_name=optuna_study_name(name, arm), storage=storage
+        ).get_trials(deepcopy=False)
+        for arm in spec.arm_names
+    }
+    front = _front_arms(spec, by_arm)
+    learned = [s.arm_name for s in spec.strategies]
+    evaluated = [*front, *learned, *spec.frozen_arms.values()] if spec.pareto else None
+    arms = []
+    for arm in evaluated or spec.evaluated_arms:
+        runs = [r for r in completed.get(arm, []) if r.test_metrics and r.seed is not None]
+        arms.append(
+            ArmResult(
+                arm=arm,
+                strategy=_strategy(spec, arm),
+                config=_config(spec, arm, searches, runs, maximize),
+                compute=_compute(searches.get(arm) or (searches[TUNED] if arm in front else [])),
+                failed_runs=len(by_arm.get(arm, [])) - len(runs),
+                error=_arm_error(searches.get(arm, []), by_arm.get(arm, []), runs),
+                **_test_results(spec, tasks, runs, reference),
+            )
+        )
+    curve, matches = _tuning(searches, spec, maximize)
+    verdicts = {
+        tuned: decide(arms, spec.score, maximize, tasks, matches, tuned, learned)
+        for tuned in front or [TUNED]
+    }
+    names = [t.name for t in tasks]
+    return Comparison(
+        study=name,
+        score=spec.score,
+        tasks=list(tasks),
+        reference={n: Summary.of([r[n] for r in reference_runs]) for n in names},
+        arms=arms,
+        tuning_curve=curve,
+        trials_to_match=matches,
+        pareto=_pareto(searches, tasks, maximize),
+        diagnostics=diagnose(spec, arms, searches, completed, curve, maximize),
+        verdict=verdicts[_pick_front_point(front, searches[TUNED]) if front else TUNED],
+        front=list(verdicts.values()) if front else [],
+        dynamics=compare_dynamics(arms, spec.frozen_arms, maximize, tasks),
+    )
+
+
+def _evaluation_runs(
+    evaluation: optuna.Study,
+) -> tuple[dict[str, list[TrialRecord]], dict[str, list[TrialRecord]]]:
+    """Final-evaluation runs by arm: those that used up budget, and those that completed."""
+    by_arm: dict[str, list[TrialRecord]] = {}
     completed: dict[str, list[TrialRecord]] = {}
     for trial in evaluation.get_trials(deepcopy=False):
         record = read(trial)
@@ -75,54 +136,70 @@ def load_comparison(
             by_arm.setdefault(record.arm, []).append(record)
             if trial.state == optuna.trial.TrialState.COMPLETE:
                 completed.setdefault(record.arm, []).append(record)
-    reference_runs = [r.test_metrics for r in completed.get(REFERENCE, []) if r.test_metrics]
-    if not reference_runs:
-        raise StudyNotFoundError(f"study {name!r} has no finished final evaluation yet.")
-    reference = _mean_dicts(reference_runs)
+    return by_arm, completed
+
+
+def _front_arms(spec: StudySpec, by_arm: dict[str, list[TrialRecord]]) -> list[str]:
+    """Under score: pareto, the evaluated front points' arms (`tuned-<trial>`), in trial order."""
+    if not spec.pareto:
+        return []
+    found = [arm for arm in by_arm if arm.startswith(FRONT_PREFIX)]
+    return sorted(found, key=_front_trial)
+
+
+def _front_trial(arm: str) -> int:
+    return int(arm.removeprefix(FRONT_PREFIX))
+
+
+def _pick_front_point(front: list[str], tuned: Sequence[optuna.trial.FrozenTrial]) -> str:
+    """The front point with the best validation score (Δm): the one a scalar search would
+    have picked, chosen without looking at test data."""
+    return max(front, key=lambda arm: score_of(tuned[_front_trial(arm)]) or -math.inf)
+
+
+def _strategy(spec: StudySpec, arm: str) -> str:
+    learned = {s.arm_name: s.name for s in spec.strategies}
+    return learned.get(arm, "fixed")  # tuned, its front points and frozen arms: fixed weights
+
+
+def _config(
+    spec: StudySpec,
+    arm: str,
+    searches: dict[str, list[optuna.trial.FrozenTrial]],
+    runs: list[TrialRecord],
+    maximize: bool,
+) -> ArmConfig | None:
+    if arm.startswith(FRONT_PREFIX) and spec.pareto:
+        return _arm_config(True, searches[TUNED][_front_trial(arm)], runs)
+    if arm not in searches:
+        return _frozen_config(runs)
+    return _arm_config(arm == TUNED, best_trial(searches[arm], maximize), runs)
+
+
+def _test_results(
+    spec: StudySpec,
+    tasks: Sequence[TaskInfo],
+    runs: list[TrialRecord],
+    reference: dict[str, float],
+) -> dict[str, Any]:
+    """An arm's runs on the test split, each scored, and their summaries."""
     names = [t.name for t in tasks]
-    arms = []
-    searches: dict[str, list[optuna.trial.FrozenTrial]] = {}
-    strategies = {"tuned": "fixed"} | {s.arm_name: s.name for s in spec.strategies}
-    for arm in spec.arm_names:
-        runs = [r for r in completed.get(arm, []) if r.test_metrics and r.seed is not None]
-        arm_study = optuna.load_study(study_name=optuna_study_name(name, arm), storage=storage)
-        trials = searches[arm] = arm_study.get_trials(deepcopy=False)  # loaded once, read below
-        seed_runs = []
-        for run in runs:
-            test = run.test_metrics or {}
-            dm = delta_m([test[n] for n in names], [reference[n] for n in names], directions)
-            score = dm if spec.score == "delta_m" else test[spec.score.removeprefix("task:")]
-            seed_runs.append(SeedRun(seed=run.seed or 0, test=test, delta_m=dm, score=score))
-        arms.append(
-            ArmResult(
-                arm=arm,
-                strategy=strategies[arm],
-                config=_arm_config(arm, best_trial(trials, maximize), runs),
-                test={n: Summary.of([r.test[n] for r in seed_runs]) for n in names}
-                if runs
-                else {},
-                delta_m=Summary.of([r.delta_m for r in seed_runs]) if runs else None,
-                score=Summary.of([r.score for r in seed_runs]) if runs else None,
-                compute=_compute(trials),
-                runs=seed_runs,
-                failed_runs=len(by_arm.get(arm, [])) - len(runs),
-                error=_arm_error(trials, by_arm.get(arm, []), runs),
-            )
-        )
-    reference_summary = {n: Summary.of([r[n] for r in reference_runs]) for n in names}
-    curve, matches = _tuning(searches, spec, maximize)
-    return Comparison(
-        study=name,
-        score=spec.score,
-        tasks=list(tasks),
-        reference=reference_summary,
-        arms=arms,
-        tuning_curve=curve,
-        trials_to_match=matches,
-        pareto=_pareto(searches, tasks, maximize),
-        diagnostics=diagnose(spec, arms, searches, completed, curve, maximize),
-        verdict=decide(arms, spec.score, maximize, tasks, matches),
-    )
+    directions = [t.higher_is_better for t in tasks]
+    seed_runs = []
+    for run in runs:
+        test = run.test_metrics or {}
+        dm = delta_m([test[n] for n in names], [reference[n] for n in names], directions)
+        task = spec.score.removeprefix("task:") if spec.score.startswith("task:") else None
+        score = dm if task is None else test[task]
+        seed_runs.append(SeedRun(seed=run.seed or 0, test=test, delta_m=dm, score=score))
+    if not seed_runs:
+        return {"test": {}, "delta_m": None, "score": None, "runs": []}
+    return {
+        "test": {n: Summary.of([r.test[n] for r in seed_runs]) for n in names},
+        "delta_m": Summary.of([r.delta_m for r in seed_runs]),
+        "score": Summary.of([r.score for r in seed_runs]),
+        "runs": seed_runs,
+    }
 
 
 def _tuning(
@@ -137,8 +214,9 @@ def _tuning(
     matches = {}
     for arm, trials in searches.items():
         best = best_trial(trials, maximize)
-        if arm != TUNED and best is not None and best.value is not None:
-            matches[arm] = trials_to_match(curve, best.value, maximize)
+        value = score_of(best) if best is not None else None
+        if arm != TUNED and value is not None:
+            matches[arm] = trials_to_match(curve, value, maximize)
     return curve, matches
 
 
@@ -148,14 +226,7 @@ def _pareto(
     maximize: bool,
 ) -> Pareto | None:
     """The tuned trials' front of validation metrics, and each learned arm's best trial on it."""
-    tuned = []
-    for trial in searches[TUNED]:
-        record = read(trial)
-        if trial.state == optuna.trial.TrialState.COMPLETE and record.val_metrics:
-            weights = normalised(record.weights) if record.weights else {}
-            tuned.append(
-                ParetoPoint(trial=trial.number, weights=weights, metrics=record.val_metrics)
-            )
+    tuned = tuned_points(searches[TUNED])
     learned = {}
     for arm, trials in searches.items():
         best = best_trial(trials, maximize)
@@ -169,28 +240,37 @@ def _search_score(trial: optuna.trial.FrozenTrial) -> float | None:
     """A completed trial's score; a pruned one's last report (what it had reached); None for
     one that failed."""
     if trial.state == optuna.trial.TrialState.COMPLETE:
-        return trial.value
+        return score_of(trial)
     if trial.state == optuna.trial.TrialState.PRUNED and trial.intermediate_values:
         return trial.intermediate_values[max(trial.intermediate_values)]
     return None
 
 
 def _arm_config(
-    arm: str, best_search: optuna.trial.FrozenTrial | None, runs: list[TrialRecord]
+    fixed: bool, best_search: optuna.trial.FrozenTrial | None, runs: list[TrialRecord]
 ) -> ArmConfig | None:
+    """A searched arm's configuration: fixed weights as searched; learned ones as they ended."""
     if best_search is None:  # no trial of this arm completed
         return None
     best = read(best_search)
     if best.config is None or best.weights is None:
         return None
     params = {k: v for k, v in best.config.strategy_params.items() if k != "weights"}
-    if arm == TUNED or not runs:
+    if fixed or not runs:
         weights, sigmas = normalised(best.weights), best.sigmas
     else:  # learned: what the weights became, averaged over the evaluation seeds
         weights = _mean_dicts([normalised(r.weights) for r in runs if r.weights])
         sigma_runs = [r.sigmas for r in runs if r.sigmas]
         sigmas = _mean_dicts(sigma_runs) if sigma_runs else None
     return ArmConfig(weights=weights, sigmas=sigmas, lr=best.config.lr, params=params)
+
+
+def _frozen_config(runs: list[TrialRecord]) -> ArmConfig | None:
+    """The weights a frozen arm trained with (every run the same), normalised like the others."""
+    run = next((r for r in runs if r.weights and r.config), None)
+    if run is None or run.weights is None or run.config is None:
+        return None
+    return ArmConfig(weights=normalised(run.weights), lr=run.config.lr)
 
 
 def _arm_error(

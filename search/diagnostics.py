@@ -15,9 +15,15 @@ import optuna
 from optuna.trial import TrialState
 
 from taskweights.search.arms import TUNED
-from taskweights.search.records import TrialRecord, best_trial, counts_toward_budget, read
+from taskweights.search.records import (
+    TrialRecord,
+    best_trial,
+    counts_toward_budget,
+    read,
+    score_of,
+)
 from taskweights.search.results import ArmResult, Diagnostic, TuningCurve
-from taskweights.search.spec import StudySpec
+from taskweights.search.spec import STATIC_STRATEGIES, StudySpec
 
 EDGE = 0.05  # of the weight range's width on the log scale
 LATE = 0.8  # the last 20 % of the budget
@@ -113,9 +119,9 @@ def _winners_curse(
 ) -> list[Diagnostic]:
     arm = next((a for a in arms if a.arm == TUNED), None)
     top = best_trial(tuned, maximize)
-    if arm is None or len(arm.runs) < 2 or top is None or top.value is None:
+    best = score_of(top) if top is not None else None
+    if arm is None or len(arm.runs) < 2 or best is None:
         return []
-    best = top.value
     scores = [run.score for run in arm.runs]
     mean, spread = statistics.fmean(scores), statistics.stdev(scores)
     gap = best - mean if maximize else mean - best
@@ -137,8 +143,8 @@ def _winners_curse(
 def _weight_collapse(arms: Sequence[ArmResult]) -> list[Diagnostic]:
     found = []
     for arm in arms:
-        if arm.arm == TUNED or arm.config is None:
-            continue
+        if arm.strategy in STATIC_STRATEGIES or arm.config is None:
+            continue  # fixed weights were chosen (tuned, frozen, equal), not learned
         task, weight = max(arm.config.weights.items(), key=lambda item: item[1])
         if weight > COLLAPSE:
             found.append(

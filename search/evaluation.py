@@ -15,17 +15,20 @@ from taskweights.models import DivergedError, evaluate
 from taskweights.search.arms import (
     EVALUATION,
     REFERENCE,
+    TUNED,
     Arm,
     Config,
     arm_named,
     evaluation_run_count,
     reference_config,
+    searches_front,
 )
 from taskweights.search.concurrency import ask, fail_running_trial, trial_heartbeat
 from taskweights.search.errors import StudyCancelled
 from taskweights.search.events import EvaluationRunFinished
+from taskweights.search.pareto import spread_front, tuned_points
 from taskweights.search.records import TrialRecord, counts_toward_budget, read, write
-from taskweights.search.spec import StudySpec
+from taskweights.search.spec import FRONT_PREFIX, StudySpec
 from taskweights.search.storage import optuna_study_name
 from taskweights.search.trials import StudyContext, train_config
 
@@ -75,21 +78,63 @@ def run_reference_evaluation(context: StudyContext, storage: optuna.storages.Bas
 
 
 def run_arm_evaluation(
-    context: StudyContext, storage: optuna.storages.BaseStorage, arm_name: str, seed_index: int
+    context: StudyContext, storage: optuna.storages.BaseStorage, arm_name: str, slot: int
 ) -> None:
-    """The arm's best configuration on one evaluation seed, scored against the reference.
+    """The arm's best configuration on one evaluation seed (`slot`), scored against the
+    reference; under score: pareto, the tuned arm's front point `slot // seeds` instead.
 
     Nothing to do if the run is already finished, or if no trial of the arm completed.
     """
-    evaluation = evaluation_study(storage, context.spec)
-    arm, seed = arm_named(context.spec, arm_name), evaluation_seeds(context)[seed_index]
-    reference_test = _reference_test_metrics(context, evaluation)
-    if reference_test is None:
-        raise DivergedError("the equal-weights reference has no finished evaluation run")
-    if (arm.name, seed) in _finished_runs(evaluation):
-        return
-    config = best_config(storage, context.spec.name, arm.name)
+    spec = context.spec
+    reference = _required_reference(context, storage)
+    point, seed_index = divmod(slot, spec.evaluation.seeds)
+    if searches_front(spec, arm_name):
+        chosen = front_point(context, storage, point)
+    else:
+        config = best_config(storage, spec.name, arm_name)
+        chosen = None if config is None else (arm_named(spec, arm_name), config)
+    if chosen is not None:
+        _evaluate_arm(context, storage, reference, *chosen, evaluation_seeds(context)[seed_index])
+
+
+def front_point(
+    context: StudyContext, storage: optuna.storages.BaseStorage, index: int
+) -> tuple[Arm, Config] | None:
+    """The tuned front's `index`-th point of those `spread_front` picks, as an arm of its own
+    (`tuned-<trial number>`, fixed weights); None if the front has fewer points."""
+    spec = context.spec
+    tuned = optuna.load_study(study_name=optuna_study_name(spec.name, TUNED), storage=storage)
+    trials = tuned.get_trials(deepcopy=False)
+    points = spread_front(tuned_points(trials), context.task_infos, spec.evaluation.front)
+    if index >= len(points):
+        return None
+    config = read(trials[points[index].trial]).config
     if config is None:
+        return None
+    return Arm(f"{FRONT_PREFIX}{points[index].trial}", "fixed"), config
+
+
+def _required_reference(
+    context: StudyContext, storage: optuna.storages.BaseStorage
+) -> tuple[float, ...]:
+    """The reference's mean test metrics, which every arm's run is scored against."""
+    reference = _reference_test_metrics(context, evaluation_study(storage, context.spec))
+    if reference is None:
+        raise DivergedError("the equal-weights reference has no finished evaluation run")
+    return reference
+
+
+def _evaluate_arm(
+    context: StudyContext,
+    storage: optuna.storages.BaseStorage,
+    reference_test: tuple[float, ...],
+    arm: Arm,
+    config: Config,
+    seed: int,
+) -> None:
+    """Train `config` on `seed` as a run of `arm`, unless that run is already finished."""
+    evaluation = evaluation_study(storage, context.spec)
+    if (arm.name, seed) in _finished_runs(evaluation):
         return
     _fail_abandoned_runs(evaluation, arm.name, seed)
     outcome = _evaluate_once(context, storage, evaluation, arm, config, seed)
@@ -97,6 +142,43 @@ def run_arm_evaluation(
         number, metrics = outcome
         evaluation.tell(number, context.score(metrics, reference_test))
     _report_progress(context, evaluation, arm.name, seed, outcome is None)
+
+
+def run_frozen_evaluation(
+    context: StudyContext, storage: optuna.storages.BaseStorage, arm_name: str, seed_index: int
+) -> None:
+    """A learned arm's final weights held fixed, on one evaluation seed: "the endpoint" against
+    "the dynamics" that reached it.
+
+    The weights are the learned arm's final effective weights on its evaluation runs, each
+    normalised to a mean of 1 (equal weights' scale), then averaged over seeds; the learning
+    rate is the learned arm's best. Nothing to do if the learned arm has no finished run.
+    """
+    spec = context.spec
+    reference = _required_reference(context, storage)
+    learned = next(source for source, frozen in spec.frozen_arms.items() if frozen == arm_name)
+    config = best_config(storage, spec.name, learned)
+    weights = _final_weights(context, evaluation_study(storage, spec), learned)
+    if config is None or weights is None:
+        return
+    frozen = Config({"weights": weights}, config.lr)
+    seed = evaluation_seeds(context)[seed_index]
+    _evaluate_arm(context, storage, reference, Arm(arm_name, "fixed"), frozen, seed)
+
+
+def _final_weights(
+    context: StudyContext, evaluation: optuna.Study, arm: str
+) -> list[float] | None:
+    """The arm's final weights in task order, each run's scaled to a mean of 1, seed-averaged."""
+    runs = [
+        [weights[task] for task in context.tasks]
+        for t in evaluation.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+        if (record := read(t)).arm == arm and (weights := record.weights)
+    ]
+    if not runs:
+        return None
+    scaled = [[w * len(run) / sum(run) for w in run] for run in runs]
+    return [round(sum(column) / len(column), 6) for column in zip(*scaled, strict=True)]
 
 
 def _finished_runs(evaluation: optuna.Study) -> set[tuple[str, int]]:

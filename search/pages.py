@@ -106,20 +106,23 @@ def trial_page(
         ).all()
         ids = [row.trial_id for row in rows]
         values, params, attrs, steps = _details(connection, ids)
-    page = [
-        TrialSummary(
-            arm=arm_of[row.study_name],
-            number=row.number,
-            state=_state(row.state),
-            params=params.get(row.trial_id, {}),
-            value=values.get(row.trial_id) if _state(row.state) == TrialState.COMPLETE else None,
-            record=TrialRecord.model_validate(attrs.get(row.trial_id, {})),
-            reported_epochs=steps.get(row.trial_id, 0),
-            started_at=row.datetime_start,
-            completed_at=row.datetime_complete,
+    page = []
+    for row in rows:
+        record = TrialRecord.model_validate(attrs.get(row.trial_id, {}))
+        value = values.get(row.trial_id) if _state(row.state) == TrialState.COMPLETE else None
+        page.append(
+            TrialSummary(
+                arm=arm_of[row.study_name],
+                number=row.number,
+                state=_state(row.state),
+                params=params.get(row.trial_id, {}),
+                value=record.score if record.score is not None else value,  # front search: Δm
+                record=record,
+                reported_epochs=steps.get(row.trial_id, 0),
+                started_at=row.datetime_start,
+                completed_at=row.datetime_complete,
+            )
         )
-        for row in rows
-    ]
     return page, int(count or 0)
 
 

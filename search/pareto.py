@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import optuna
+
+from taskweights.search.records import read
 from taskweights.search.results import LearnedPosition, Pareto, ParetoPoint
 from taskweights.search.scores import TaskInfo
 
@@ -28,6 +31,82 @@ def dominates(a: Point, b: Point) -> bool:
     return all(x >= y for x, y in zip(a, b, strict=True)) and a != b
 
 
+def tuned_points(trials: Sequence[optuna.trial.FrozenTrial]) -> list[ParetoPoint]:
+    """The completed tuned trials as points: validation metrics and weights (summing to 1)."""
+    points = []
+    for trial in trials:
+        record = read(trial)
+        if trial.state == optuna.trial.TrialState.COMPLETE and record.val_metrics:
+            weights = record.weights or {}
+            total = sum(weights.values()) or 1.0
+            points.append(
+                ParetoPoint(
+                    trial=trial.number,
+                    weights={task: w / total for task, w in weights.items()},
+                    metrics=record.val_metrics,
+                )
+            )
+    return points
+
+
+def non_dominated(
+    tuned: Sequence[ParetoPoint], tasks: Sequence[TaskInfo]
+) -> list[tuple[ParetoPoint, Point]]:
+    """The points no other point dominates, with their oriented metrics, in the given order."""
+    points = [(trial, oriented(trial.metrics, tasks)) for trial in tuned]
+    return [
+        (trial, point)
+        for trial, point in points
+        if not any(dominates(other, point) for _, other in points)
+    ]
+
+
+def spread_front(
+    tuned: Sequence[ParetoPoint], tasks: Sequence[TaskInfo], count: int
+) -> list[ParetoPoint]:
+    """At most `count` front points spread along the front, in trial order.
+
+    Each task's best point first (the front's ends), then, one at a time, the point farthest
+    from those chosen, with every task's metric scaled to [0, 1] over the front: greedy
+    farthest-point sampling, deterministic (ties go to the lower trial number).
+    """
+    front = sorted(non_dominated(tuned, tasks), key=lambda item: item[0].trial)
+    if len(front) <= count:
+        return [trial for trial, _ in front]
+    low = [min(p[i] for _, p in front) for i in range(len(tasks))]
+    high = [max(p[i] for _, p in front) for i in range(len(tasks))]
+    scaled = [
+        tuple(
+            (x - lo) / (hi - lo) if hi > lo else 0.0
+            for x, lo, hi in zip(p, low, high, strict=True)
+        )
+        for _, p in front
+    ]
+    chosen: list[int] = []
+    for i in range(len(tasks)):
+        best = max(range(len(front)), key=lambda j: (scaled[j][i], -j))
+        if best not in chosen and len(chosen) < count:
+            chosen.append(best)
+    while len(chosen) < count:
+        farthest = max(
+            (j for j in range(len(front)) if j not in chosen),
+            key=lambda j: (min(_distance(scaled[j], scaled[c]) for c in chosen), -j),
+        )
+        chosen.append(farthest)
+    return [front[j][0] for j in sorted(chosen)]
+
+
+def _scaled(point: Point, low: Sequence[float], high: Sequence[float]) -> Point:
+    return tuple(
+        (x - lo) / (hi - lo) if hi > lo else 0.0
+        for x, lo, hi in zip(point, low, high, strict=True)
+    )
+
+
+def _distance(a: Point, b: Point) -> float:
+    return sum((x - y) ** 2 for x, y in zip(a, b, strict=True)) ** 0.5
+
+
 def pareto_view(
     tuned: Sequence[ParetoPoint],
     learned: Mapping[str, Mapping[str, float]],
@@ -37,12 +116,7 @@ def pareto_view(
     best search trial's validation metrics. None without a tuned trial."""
     if not tuned:
         return None
-    points = [(trial, oriented(trial.metrics, tasks)) for trial in tuned]
-    front = [
-        (trial, point)
-        for trial, point in points
-        if not any(dominates(other, point) for _, other in points)
-    ]
+    front = non_dominated(tuned, tasks)
     positions = []
     for arm, metrics in learned.items():
         own = oriented(metrics, tasks)

@@ -27,6 +27,7 @@ class TrialRecord(BaseModel):
     seed: int | None = None
     config: Config | None = None
     val_metrics: dict[str, float] | None = None  # search trials: per task, at the last epoch
+    score: float | None = None  # a front search's trial (one value per task): its Δm
     test_metrics: dict[str, float] | None = None  # evaluation runs
     weights: dict[str, float] | None = None  # the loss weights training ended with
     sigmas: dict[str, float] | None = None  # uncertainty weighting's learned sigmas
@@ -76,19 +77,33 @@ def finished_count(study: optuna.Study) -> int:
     return sum(1 for t in study.get_trials(deepcopy=False) if counts_toward_budget(t))
 
 
+def score_of(trial: optuna.trial.FrozenTrial) -> float | None:
+    """The trial's score: its value, or for a trial with one value per task (a front search),
+    the Δm its record keeps."""
+    if trial.values is not None and len(trial.values) > 1:
+        return read(trial).score
+    return trial.value
+
+
 def best_trial(
     trials: Sequence[optuna.trial.FrozenTrial], maximize: bool
 ) -> optuna.trial.FrozenTrial | None:
-    """The completed trial with the best value, from a list already loaded (None: none)."""
-    completed = [
-        t for t in trials if t.state == optuna.trial.TrialState.COMPLETE and t.value is not None
+    """The completed trial with the best score, from a list already loaded (None: none)."""
+    scored = [
+        (score, t)
+        for t in trials
+        if t.state == optuna.trial.TrialState.COMPLETE and (score := score_of(t)) is not None
     ]
-    if not completed:
+    if not scored:
         return None
-    return (max if maximize else min)(completed, key=lambda t: float(t.value or 0.0))
+    return (max if maximize else min)(scored, key=lambda item: item[0])[1]
 
 
 def best_value(study: optuna.Study) -> float | None:
+    """The best score so far (a front search's: the best Δm of its trials)."""
+    if len(study.directions) > 1:
+        best = best_trial(study.get_trials(deepcopy=False), maximize=True)
+        return None if best is None else score_of(best)
     try:
         return study.best_value
     except ValueError:  # no completed trial yet

@@ -90,6 +90,18 @@ class Pair(Difference):
     tasks: list[TaskDifference]
 
 
+class Dynamics(Difference):
+    """A learned arm against its final weights held fixed (`analysis.frozen`), on the study's
+    score (positive = the learned arm better; Holm over the learned arms) and per task: is the
+    result the weights it ends with, or the way they move on the way there?"""
+
+    arm: str  # the learned arm
+    frozen: str  # its frozen arm
+    seeds: int
+    tasks: list[TaskDifference]
+    statement: str
+
+
 class Verdict(BaseModel):
     """Tune or learn: the tuned arm against each learned arm, and the answer against the best."""
 
@@ -161,7 +173,9 @@ class Comparison(BaseModel):
     trials_to_match: dict[str, Match] = {}  # per learned arm
     pareto: Pareto | None = None
     diagnostics: list[Diagnostic] = []
-    verdict: Verdict
+    verdict: Verdict  # under score: pareto, that of the front point best on validation Δm
+    front: list[Verdict] = []  # score: pareto: one per evaluated front point (`tuned-<trial>`)
+    dynamics: list[Dynamics] = []  # per learned arm with a frozen arm (`analysis.frozen`)
 
     def rows(self) -> list[dict[str, Any]]:
         """One record per final-evaluation run: arm, strategy, seed, Δm, score, test metrics."""

@@ -45,6 +45,7 @@ from taskweights.search.records import (
     counts_toward_budget,
     finished_count,
     read,
+    score_of,
     write,
 )
 from taskweights.search.scores import Score
@@ -85,7 +86,7 @@ def run_trial(
     storage: optuna.storages.BaseStorage,
     study: optuna.Study,
     trial: optuna.Trial,
-    objective: Callable[[optuna.Trial], float],
+    objective: Callable[[optuna.Trial], float | list[float]],
 ) -> FrozenTrial:
     """Run one reserved trial under its heartbeat and tell Optuna how it ended.
 
@@ -116,7 +117,10 @@ def run_arm(
     slot: int = 0,
 ) -> optuna.Study:
     """Run trials of this arm until its budget is met; other processes (slots) may run it too."""
-    study = open_arm_study(storage, context.spec, arm.name, context.score.direction, slot)
+    score = context.score
+    study = open_arm_study(
+        storage, context.spec, arm.name, score.direction, slot, score.task_directions
+    )
     context.on_event(ArmStarted(arm.name, finished_count(study), arm.trials))
     phase: Phase = "reference" if arm.name == REFERENCE else "search"
     objective = make_objective(context, arm, phase, reference, fixed)
@@ -133,7 +137,7 @@ def run_arm(
                 arm.name,
                 finished.number,
                 finished.state.name,
-                finished.value,
+                score_of(finished),
                 finished_count(study),
                 arm.trials,
                 best_value(study),

@@ -46,7 +46,8 @@ def delta_m(
 
 @dataclass(frozen=True)
 class Score:
-    """`delta_m` against a reference, or one task's metric (`task:<name>`)."""
+    """`delta_m` against a reference, or one task's metric (`task:<name>`). Under `pareto` the
+    tuned arm searches every task's metric, and Δm ranks everything else."""
 
     name: str
     tasks: tuple[TaskLike, ...]
@@ -63,6 +64,11 @@ class Score:
         if index is None or self.tasks[index].higher_is_better:
             return "maximize"
         return "minimize"
+
+    @property
+    def task_directions(self) -> list[Direction]:
+        """Each task metric's direction: the objectives of a front search (score: pareto)."""
+        return ["maximize" if task.higher_is_better else "minimize" for task in self.tasks]
 
     def __call__(self, metrics: Sequence[float], reference: Sequence[float]) -> float:
         index = self.task_index

@@ -26,6 +26,7 @@ from pydantic import (
     PositiveInt,
     Tag,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -34,7 +35,8 @@ from taskweights.models.registry import problem_names, strategy_names
 from taskweights.search.errors import SpecError
 
 RESERVED_ARMS = frozenset({"tuned", "reference", "evaluation"})
-SCORE_PATTERN = re.compile(r"^(delta_m|task:.+)$")
+SCORE_PATTERN = re.compile(r"^(delta_m|pareto|task:.+)$")
+FRONT_PREFIX = "tuned-"  # score: pareto evaluates front points as arms tuned-<trial number>
 
 
 def _one_of(names: Callable[[], list[str]]) -> Callable[[dict[str, Any]], None]:
@@ -110,7 +112,7 @@ class StrategySpec(StrictModel):
 class TunedSpec(StrictModel):
     trials: PositiveInt = 20
     weight_range: tuple[PositiveFloat, PositiveFloat] = (0.01, 100.0)
-    sampler: Literal["tpe", "random", "cmaes", "gp", "qmc"] = "tpe"
+    sampler: Literal["tpe", "random", "cmaes", "gp", "qmc", "nsga2"] = "tpe"
     pruner: Literal["median", "hyperband", "none"] = "median"
     free_first: bool = Field(
         default=False, description="search the first task's weight too (default: pinned to 1)"
@@ -164,6 +166,25 @@ class TrainingSpec(StrictModel):
 
 class EvaluationSpec(StrictModel):
     seeds: Annotated[int, Field(ge=2, description="fresh seeds per arm on the test split")] = 3
+    front: PositiveInt = Field(
+        default=5,
+        description="score: pareto: at most this many tuned front points, spread along the "
+        "front, are evaluated (each an arm 'tuned-<trial>')",
+    )
+
+
+FROZEN_SUFFIX = "-frozen"
+STATIC_STRATEGIES = frozenset({"equal", "fixed"})  # weights that never move: nothing to freeze
+
+
+class AnalysisSpec(StrictModel):
+    frozen: bool = Field(
+        default=False,
+        description=(
+            "add, per learned arm, an arm '<arm>-frozen' trained with that arm's final "
+            "weights held fixed: does its result come from where the weights end or how they move?"
+        ),
+    )
 
 
 class StudySpec(StrictModel):
@@ -174,8 +195,14 @@ class StudySpec(StrictModel):
     )
     tuned: TunedSpec = TunedSpec()
     training: TrainingSpec = TrainingSpec()
-    score: str = Field(default="delta_m", pattern=SCORE_PATTERN.pattern)
+    score: str = Field(
+        default="delta_m",
+        pattern=SCORE_PATTERN.pattern,
+        description="delta_m, task:<name>, or pareto: the tuned arm searches one objective per "
+        "task (pruning off) and its front points are evaluated; Δm ranks everything else",
+    )
     evaluation: EvaluationSpec = EvaluationSpec()
+    analysis: AnalysisSpec = AnalysisSpec()
     seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = 0  # what numpy's generators take
 
     @field_validator("strategies", mode="before")
@@ -199,9 +226,64 @@ class StudySpec(StrictModel):
             seen.add(strategy.arm_name)
         return value
 
+    @field_validator("score")
+    @classmethod
+    def _pareto_fits(cls, score: str, info: ValidationInfo) -> str:
+        if score != "pareto":
+            return score
+        tuned: TunedSpec | None = info.data.get("tuned")
+        if tuned is not None and tuned.sampler == "cmaes":
+            raise ValueError(
+                "pareto searches one objective per task, which CMA-ES cannot; "
+                "choose tuned.sampler tpe, nsga2, random, qmc or gp"
+            )
+        strategies: list[StrategySpec] = info.data.get("strategies", [])
+        taken = [s.arm_name for s in strategies if s.arm_name.startswith(FRONT_PREFIX)]
+        if taken:
+            raise ValueError(
+                f"pareto names its front points' arms '{FRONT_PREFIX}<trial>', but {taken} "
+                "already name strategies; give those another 'arm'"
+            )
+        return score
+
+    @field_validator("analysis")
+    @classmethod
+    def _frozen_names_free(cls, analysis: AnalysisSpec, info: ValidationInfo) -> AnalysisSpec:
+        strategies: list[StrategySpec] = info.data.get("strategies", [])
+        arms = {s.arm_name for s in strategies}
+        taken = sorted(arms & {name + FROZEN_SUFFIX for name in arms}) if analysis.frozen else []
+        if taken:
+            raise ValueError(
+                f"frozen: true adds arms named '<arm>{FROZEN_SUFFIX}', but {taken} already "
+                "name strategies; give those another 'arm'"
+            )
+        return analysis
+
+    @property
+    def pareto(self) -> bool:
+        """The tuned arm searches a front (one objective per task), not one score."""
+        return self.score == "pareto"
+
     @property
     def arm_names(self) -> list[str]:
+        """The arms that search (each an Optuna study of its own), tuned first."""
         return ["tuned", *(s.arm_name for s in self.strategies)]
+
+    @property
+    def frozen_arms(self) -> dict[str, str]:
+        """Learned arm -> its frozen arm, when `analysis.frozen` asks for them."""
+        if not self.analysis.frozen:
+            return {}
+        return {
+            s.arm_name: s.arm_name + FROZEN_SUFFIX
+            for s in self.strategies
+            if s.name not in STATIC_STRATEGIES
+        }
+
+    @property
+    def evaluated_arms(self) -> list[str]:
+        """Every arm the final evaluation trains: the searched arms, then the frozen ones."""
+        return [*self.arm_names, *self.frozen_arms.values()]
 
     def canonical_json(self) -> str:
         """The spec with every default filled in: equal specs give equal strings."""

@@ -7,9 +7,17 @@ trials only: the spec, the tasks and the lifecycle belong to the study's row in 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import optuna
 
-from taskweights.search.arms import EVALUATION, build_pruner, build_sampler, sampler_seed
+from taskweights.search.arms import (
+    EVALUATION,
+    build_pruner,
+    build_sampler,
+    sampler_seed,
+    searches_front,
+)
 from taskweights.search.scores import Direction
 from taskweights.search.spec import StudySpec
 from taskweights.search.storage import optuna_study_name
@@ -21,15 +29,17 @@ def open_arm_study(
     arm: str,
     direction: Direction,
     slot: int = 0,
+    task_directions: Sequence[Direction] = (),
 ) -> optuna.Study:
     """The arm's Optuna study (created on first use), with a sampler of this process's own: see
-    `sampler_seed` (`slot`: which of the processes sharing the arm this is)."""
+    `sampler_seed` (`slot`: which of the processes sharing the arm this is). A front search
+    (`searches_front`) has one objective per task, in `task_directions` order."""
     study = optuna.create_study(
         storage=storage,
         study_name=optuna_study_name(spec.name, arm),
-        direction=direction,
+        directions=list(task_directions) if searches_front(spec, arm) else [direction],
         sampler=build_sampler(spec),
-        pruner=build_pruner(spec),
+        pruner=build_pruner(spec, arm),
         load_if_exists=True,
     )
     trials_so_far = len(study.get_trials(deepcopy=False))

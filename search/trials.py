@@ -22,7 +22,7 @@ from taskweights.models import (
     build_strategy,
     train,
 )
-from taskweights.search.arms import Arm, Config, suggest_config
+from taskweights.search.arms import Arm, Config, searches_front, suggest_config
 from taskweights.search.checks import task_infos, trunk_config
 from taskweights.search.errors import StudyCancelled
 from taskweights.search.events import EpochFinished, EventHandler, Phase, StopCheck, ignore, never
@@ -107,15 +107,20 @@ def make_objective(
     phase: Phase,
     reference: tuple[float, ...] | None,
     fixed: Config | None,
-) -> Callable[[optuna.Trial], float]:
-    """The objective of an arm's study; `reference` is None only for the reference run itself."""
+) -> Callable[[optuna.Trial], float | list[float]]:
+    """The objective of an arm's study; `reference` is None only for the reference run itself.
 
-    def objective(trial: optuna.Trial) -> float:
+    A front search (score: pareto) returns every task's validation metric and keeps its Δm
+    in the record; it reports nothing per epoch (Optuna prunes single objectives only).
+    """
+    front = searches_front(context.spec, arm.name)
+
+    def objective(trial: optuna.Trial) -> float | list[float]:
         config = fixed or suggest_config(trial, context.spec, arm, context.tasks)
         write(trial, TrialRecord(config=config, seed=context.spec.seed))
 
         def report(record: EpochRecord) -> None:
-            if reference is None:
+            if reference is None or front:
                 return
             trial.report(context.score(record.val_metric, reference), record.epoch)
             if arm.trials > 1 and trial.should_prune():
@@ -133,6 +138,10 @@ def make_objective(
             raise
         write(trial, run_record(context, result))
         metrics = result.final.val_metric
-        return context.score(metrics, reference or metrics)
+        score = context.score(metrics, reference or metrics)
+        if front:
+            write(trial, TrialRecord(score=score))
+            return list(metrics)
+        return score
 
     return objective

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,7 +72,7 @@ def _tested(mean: float, result: object, seeds: int, paired: bool) -> Tested:
     return Tested(mean, (float(interval.low), float(interval.high)), p_value, seeds, paired)
 
 
-def _corrected(tested: Tested, p_holm: float) -> dict[str, Any]:
+def corrected(tested: Tested, p_holm: float) -> dict[str, Any]:
     """A test's fields as the results show them, with its Holm-corrected p."""
     return {
         "difference": tested.difference,
@@ -94,7 +94,7 @@ def holm(p_values: Sequence[float]) -> list[float]:
     return adjusted
 
 
-def _oriented(tested: Tested, higher_is_better: bool) -> Tested:
+def oriented(tested: Tested, higher_is_better: bool) -> Tested:
     """Positive = the first arm better, whatever the metric's direction."""
     if higher_is_better:
         return tested
@@ -102,20 +102,29 @@ def _oriented(tested: Tested, higher_is_better: bool) -> Tested:
     return Tested(-tested.difference, (-high, -low), tested.p_value, tested.seeds, tested.paired)
 
 
-def _task_differences(
-    tuned: ArmResult, learned: ArmResult, tasks: Sequence[TaskInfo]
+def score_difference(first: ArmResult, second: ArmResult, maximize: bool) -> Tested | None:
+    """First minus second on the study's score, by seed; positive = first better."""
+    result = compare_by_seed(
+        {r.seed: r.score for r in first.runs}, {r.seed: r.score for r in second.runs}
+    )
+    return None if result is None else oriented(result, maximize)
+
+
+def task_differences(
+    first: ArmResult, second: ArmResult, tasks: Sequence[TaskInfo]
 ) -> list[TaskDifference]:
+    """First minus second per task test metric (positive = first better), Holm over tasks."""
     tested = []
     for task in tasks:
         result = compare_by_seed(
-            {r.seed: r.test[task.name] for r in tuned.runs},
-            {r.seed: r.test[task.name] for r in learned.runs},
+            {r.seed: r.test[task.name] for r in first.runs},
+            {r.seed: r.test[task.name] for r in second.runs},
         )
         if result is not None:
-            tested.append((task.name, _oriented(result, task.higher_is_better)))
+            tested.append((task.name, oriented(result, task.higher_is_better)))
     adjusted = holm([t.p_value for _, t in tested])
     return [
-        TaskDifference(task=name, **_corrected(t, p))
+        TaskDifference(task=name, **corrected(t, p))
         for (name, t), p in zip(tested, adjusted, strict=True)
     ]
 
@@ -126,9 +135,19 @@ def decide(
     maximize: bool,
     tasks: Sequence[TaskInfo],
     matches: Mapping[str, Match] | None = None,
+    tuned_arm: str = TUNED,
+    learned_arms: Collection[str] | None = None,
 ) -> Verdict:
-    tuned = next((a for a in arms if a.arm == TUNED and len(a.runs) >= 2), None)
-    learned = [a for a in arms if a.arm != TUNED and len(a.runs) >= 2]
+    """Tune or learn: `tuned_arm` against `learned_arms` (default: every other arm); arms in
+    neither (frozen copies, other front points) take no part."""
+    tuned = next((a for a in arms if a.arm == tuned_arm and len(a.runs) >= 2), None)
+    learned = [
+        a
+        for a in arms
+        if a.arm != tuned_arm
+        and (learned_arms is None or a.arm in learned_arms)
+        and len(a.runs) >= 2
+    ]
     if tuned is None or not learned:
         side = "the tuned arm" if tuned is None else "no learned arm"
         return Verdict(
@@ -141,18 +160,16 @@ def decide(
         )
     tested = {}
     for arm in learned:
-        result = compare_by_seed(
-            {r.seed: r.score for r in tuned.runs}, {r.seed: r.score for r in arm.runs}
-        )
+        result = score_difference(tuned, arm, maximize)
         if result is not None:
-            tested[arm.arm] = _oriented(result, maximize)
+            tested[arm.arm] = result
     adjusted = holm([t.p_value for t in tested.values()])
     pairs = [
         Pair(
             arm=name,
-            **_corrected(t, p),
+            **corrected(t, p),
             seeds=t.seeds,
-            tasks=_task_differences(tuned, next(a for a in learned if a.arm == name), tasks),
+            tasks=task_differences(tuned, next(a for a in learned if a.arm == name), tasks),
         )
         for (name, t), p in zip(tested.items(), adjusted, strict=True)
     ]
@@ -186,19 +203,22 @@ def _statement(
     test: str,
     match: Match | None,
 ) -> str:
-    unit = "points of Δm (%)" if score == "delta_m" else f"({score})"
+    unit = f"({score})" if score.startswith("task:") else "points of Δm (%)"
     low, high = pair.ci
     better = "better" if pair.difference >= 0 else "worse"
     numbers = (
-        f"tuned scores {abs(pair.difference):.3g} {unit} {better}, 95 % CI of the "
+        f"{tuned.arm} scores {abs(pair.difference):.3g} {unit} {better}, 95 % CI of the "
         f"difference [{low:+.3g}, {high:+.3g}], {test}, Holm p = {pair.p_holm:.3g}"
     )
     if answer == "tie":
-        head = f"Tie: tuned and {learned.arm} (the best learned arm) do not differ significantly"
+        head = (
+            f"Tie: {tuned.arm} and {learned.arm} (the best learned arm) do not differ "
+            "significantly"
+        )
     else:
         winner, loser = (tuned.arm, learned.arm) if answer == "tune" else (learned.arm, tuned.arm)
         head = f"{answer.capitalize()}: {winner} beats {loser}"
-    wins = _task_wins(tuned.arm, learned.arm, pair.tasks)
+    wins = task_wins(tuned.arm, learned.arm, pair.tasks)
     return f"{head} ({numbers}). {_cost(tuned, learned, match)} {wins}"
 
 
@@ -221,7 +241,7 @@ def _cost(tuned: ArmResult, learned: ArmResult, match: Match | None) -> str:
     )
 
 
-def _task_wins(first: str, second: str, tasks: Sequence[TaskDifference]) -> str:
+def task_wins(first: str, second: str, tasks: Sequence[TaskDifference]) -> str:
     won = {
         first: [t.task for t in tasks if t.significant and t.difference > 0],
         second: [t.task for t in tasks if t.significant and t.difference < 0],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from taskweights.search.pareto import dominates, pareto_view
+from taskweights.search.pareto import dominates, pareto_view, spread_front
 from taskweights.search.results import ParetoPoint
 from taskweights.search.scores import TaskInfo
 
@@ -51,3 +51,31 @@ def test_the_front_and_the_learned_arms_margins_by_hand() -> None:
 
 def test_no_tuned_trial_no_view() -> None:
     assert pareto_view([], {"uncertainty": {"acc": 0.9, "rmse": 0.1}}, TASKS) is None
+
+
+def test_spread_front_keeps_each_tasks_best_then_the_farthest_points() -> None:
+    # a front of five: each step buys accuracy with error; and one dominated trial
+    front = [point(i, acc=0.5 + 0.1 * i, rmse=0.1 + 0.1 * i) for i in range(5)]
+    tuned = [*front, point(9, acc=0.4, rmse=0.9)]
+    assert [p.trial for p in spread_front(tuned, TASKS, 10)] == [0, 1, 2, 3, 4]
+    # both ends first (best acc is trial 4, best rmse trial 0), then the farthest: the middle
+    assert [p.trial for p in spread_front(tuned, TASKS, 3)] == [0, 2, 4]
+    assert [p.trial for p in spread_front(tuned, TASKS, 2)] == [0, 4]
+    assert [p.trial for p in spread_front(tuned, TASKS, 1)] == [4]  # the first task's best
+
+
+def test_spread_front_with_three_tasks_covers_every_tasks_best() -> None:
+    tasks = [*TASKS, TaskInfo(name="f1", metric="f1", higher_is_better=True)]
+
+    def p3(trial: int, acc: float, rmse: float, f1: float) -> ParetoPoint:
+        return ParetoPoint(trial=trial, weights={}, metrics={"acc": acc, "rmse": rmse, "f1": f1})
+
+    tuned = [
+        p3(0, 0.9, 0.5, 0.5),  # best acc
+        p3(1, 0.5, 0.1, 0.5),  # best rmse
+        p3(2, 0.5, 0.5, 0.9),  # best f1
+        p3(3, 0.7, 0.3, 0.7),  # the middle
+        p3(4, 0.69, 0.31, 0.69),  # next to the middle
+    ]
+    assert [p.trial for p in spread_front(tuned, tasks, 3)] == [0, 1, 2]
+    assert [p.trial for p in spread_front(tuned, tasks, 4)] == [0, 1, 2, 3]

@@ -26,7 +26,7 @@ from taskweights.search.events import (
     PhaseStarted,
     TrialFinished,
 )
-from taskweights.search.results import Comparison
+from taskweights.search.results import Comparison, Verdict
 
 if TYPE_CHECKING:
     from taskweights.app.client import Client
@@ -150,16 +150,20 @@ def compute_table(comparison: Comparison) -> Table:
     return table
 
 
-def pairs_table(comparison: Comparison) -> Table:
-    """Tuned against each learned arm: the score's difference and each task's (+ = tuned)."""
-    verdict = comparison.verdict
+def pairs_table(comparison: Comparison, verdict: Verdict) -> Table:
+    """A tuned arm (or front point) against each learned arm: the score's difference and each
+    task's (+ = tuned better)."""
     table = Table(
-        title=f"tuned against each learned arm (+ = tuned better; {verdict.test})",
+        title=f"{verdict.tuned} against each learned arm (+ = {verdict.tuned} better; "
+        f"{verdict.test})",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         show_edge=False,
     )
-    for column in ("arm", comparison.score, "95% CI", "p (Holm)"):
+    score = (
+        comparison.score.removeprefix("task:") if comparison.score.startswith("task:") else "Δm"
+    )
+    for column in ("arm", score, "95% CI", "p (Holm)"):
         table.add_column(column, justify="left" if column == "arm" else "right", no_wrap=True)
     for task in comparison.tasks:
         table.add_column(task.name, justify="right", no_wrap=True)
@@ -184,12 +188,17 @@ def print_comparison(console: Console, comparison: Comparison) -> None:
     console.print(results_table(comparison))
     console.print(weights_table(comparison))
     console.print(compute_table(comparison))
-    if comparison.verdict.pairs:
-        console.print(pairs_table(comparison))
+    verdicts = comparison.front or [comparison.verdict]
+    for verdict in verdicts:
+        if verdict.pairs:
+            console.print(pairs_table(comparison, verdict))
+    if any(verdict.pairs for verdict in verdicts):
         console.print("[dim]* significant at 0.05 after Holm's correction[/dim]")
     for arm in comparison.arms:
         if arm.error:
             console.print(f"[red]{arm.arm}[/red]: {arm.error}", highlight=False)
+    for dynamics in comparison.dynamics:
+        console.print(f"[bold]Endpoint or dynamics:[/bold] {dynamics.statement}", highlight=False)
     if comparison.pareto is not None:
         front = comparison.pareto.front
         console.print(
@@ -209,7 +218,11 @@ def print_comparison(console: Console, comparison: Comparison) -> None:
             f"[yellow]warning[/yellow] {found.code} ({escape(where)}): {escape(found.message)}",
             highlight=False,
         )
-    console.print(f"[bold]Verdict:[/bold] {comparison.verdict.statement}", highlight=False)
+    for verdict in comparison.front:
+        if verdict.tuned != comparison.verdict.tuned:
+            console.print(f"Front point {verdict.tuned}: {verdict.statement}", highlight=False)
+    picked = " (the front point best on validation Δm)" if comparison.front else ""
+    console.print(f"[bold]Verdict{picked}:[/bold] {comparison.verdict.statement}", highlight=False)
 
 
 def print_status(console: Console, study: StudyPublic) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from taskweights.app.db import counters
 from taskweights.app.db.database import Database
 from taskweights.app.db.tables import TERMINAL, StudyRow, WorkUnitRow, utcnow
-from taskweights.search import DONE, SpecError, StudySpec, Unit, units_of
+from taskweights.search import DONE, SpecError, StudySpec, Unit, next_stage, units_of
 
 MAX_ATTEMPTS = 5  # a unit whose workers keep dying fails its study
 
@@ -143,7 +143,8 @@ def advance(db: Database, study_id: int, stage: int) -> None:
         )
         if unfinished:
             return
-        following = stage + 1
+        spec = session.get_one(StudyRow, study_id).read_spec()
+        following = next_stage(spec, stage)
         won = session.execute(
             update(StudyRow)
             .where(StudyRow.id == study_id, StudyRow.stage == stage, StudyRow.status == "running")
@@ -151,7 +152,6 @@ def advance(db: Database, study_id: int, stage: int) -> None:
             .returning(StudyRow.id)
         ).scalar_one_or_none()
         if won is not None:
-            spec = session.get_one(StudyRow, study_id).read_spec()
             session.add_all(unit_rows(study_id, spec, following))
 
 
