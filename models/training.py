@@ -126,12 +126,15 @@ def train(
 def build_optimizer(
     model: MultiTaskNet, strategy: WeightingStrategy, config: TrainConfig
 ) -> torch.optim.Optimizer:
+    """One Adam; the strategy's parameters get their own group: lr * lr_scale, no weight decay,
+    and whatever else the strategy's `optimizer_options()` asks for."""
     groups: list[dict] = [
         {"params": list(model.parameters()), "weight_decay": config.weight_decay}
     ]
     own = [p for p in strategy.parameters() if p.requires_grad]
     if own:
-        groups.append({"params": own, "lr": config.lr * strategy.lr_scale, "weight_decay": 0.0})
+        group = {"params": own, "lr": config.lr * strategy.lr_scale, "weight_decay": 0.0}
+        groups.append(group | strategy.optimizer_options())
     return torch.optim.Adam(groups, lr=config.lr)
 
 

@@ -9,6 +9,7 @@ from taskweights.models import (
     ConfigurationError,
     DivergedError,
     EpochRecord,
+    MultiTaskNet,
     Task,
     TrainConfig,
     TrunkConfig,
@@ -17,6 +18,7 @@ from taskweights.models import (
     resolve_device,
     train,
 )
+from taskweights.models.training import build_optimizer
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +68,21 @@ def test_callback_can_stop_training(digits) -> None:
             TrainConfig(epochs=9),
             on_epoch=stop_after_two,
         )
+
+
+@pytest.mark.parametrize(
+    ("name", "betas"), [("uncertainty", (0.9, 0.99)), ("alpha", (0.9, 0.999))]
+)
+def test_strategy_parameters_get_their_own_adam_group(digits, name, betas) -> None:
+    # uncertainty weighting's s forgets its first, huge gradients sooner than the model does;
+    # every other strategy's parameters keep Adam's defaults
+    model = MultiTaskNet(digits.tasks, digits.default_trunk, digits.input_shape)
+    strategy = build_strategy(name, classification(digits))
+    config = TrainConfig(lr=2e-3)
+    weights, own = build_optimizer(model, strategy, config).param_groups
+    assert weights["betas"] == (0.9, 0.999) and weights["lr"] == 2e-3
+    assert own["betas"] == betas and own["weight_decay"] == 0.0
+    assert own["lr"] == pytest.approx(2e-3 * strategy.lr_scale)
 
 
 def test_overflowing_loss_raises_diverged(digits) -> None:

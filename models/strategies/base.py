@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from typing import Any
 
 import torch
 from torch import Tensor, nn
@@ -48,6 +49,11 @@ class WeightingStrategy(nn.Module, ABC):
     def sigmas(self) -> Tensor | None:
         """Learned per-task noise scales, for strategies that have them."""
         return None
+
+    def optimizer_options(self) -> dict[str, Any]:
+        """Adam settings for the strategy's own parameter group beyond its learning rate
+        (e.g. `betas`); the model's group keeps Adam's defaults."""
+        return {}
 
     def after_step(self) -> None:
         """Called after every optimizer step (GradNorm renormalises its weights here)."""
