@@ -120,7 +120,7 @@ def weights_table(comparison: Comparison) -> Table:
         pad_edge=False,
         show_edge=False,
     )
-    table.add_column("arm")
+    table.add_column("arm", no_wrap=True)
     for task in tasks:
         table.add_column(f"w {task}", justify="right")
     for task in tasks if with_sigmas else []:
