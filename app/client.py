@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
@@ -95,6 +95,25 @@ class Client:
             self._json(self.http.get(f"/studies/{study_id}/comparison"))
         )
 
+    def csv(
+        self, study_id: int, what: Literal["comparison", "trials"], page_size: int = 500
+    ) -> str:
+        """The comparison (one row per arm and task) or every trial (one row each) as CSV."""
+        path = f"/studies/{study_id}/{what}"
+        if what == "comparison":
+            return self._text(self.http.get(path, params={"format": "csv"}))
+        pages: list[str] = []
+        while True:  # pages of trials; each repeats the header
+            params: dict[str, str | int] = {
+                "format": "csv",
+                "offset": page_size * len(pages),
+                "limit": page_size,
+            }
+            lines = self._text(self.http.get(path, params=params)).splitlines(keepends=True)
+            pages.append("".join(lines if not pages else lines[1:]))
+            if len(lines) - 1 < page_size:
+                return "".join(pages)
+
     def cancel(self, study_id: int) -> StudyPublic:
         return StudyPublic.model_validate(
             self._json(self.http.post(f"/studies/{study_id}/cancel"))
@@ -117,10 +136,18 @@ class Client:
                     event = "message"
 
     def _json(self, response: httpx.Response) -> Any:
+        self._raise_for_error(response)
+        return response.json() if response.content else None
+
+    def _text(self, response: httpx.Response) -> str:
+        self._raise_for_error(response)
+        return response.text
+
+    @staticmethod
+    def _raise_for_error(response: httpx.Response) -> None:
         if response.is_error:
             try:
                 body = response.json()
             except ValueError:
                 body = response.text
             raise ApiError(response.status_code, body)
-        return response.json() if response.content else None

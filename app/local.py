@@ -81,6 +81,32 @@ def run_study(
         database.dispose()
 
 
+def trials_csv(name: str, db: str | None = None, page_size: int = 500) -> str:
+    """Every trial of the study called `name`, one CSV row each (app/exports.py)."""
+    from taskweights.app.db import studies
+    from taskweights.app.db.database import Database, upgrade_database
+    from taskweights.app.exports import trials_csv as to_csv
+    from taskweights.app.schemas import TrialPublic
+    from taskweights.search import trial_page
+
+    url = db or Settings().db_url
+    upgrade_database(url)
+    database = Database(url)
+    try:
+        with database.session() as session, storage_at(url) as storage:
+            study = studies.by_name(session, name)
+            arms, tasks = study.read_spec().arm_names, study.read_tasks()
+            trials: list[TrialPublic] = []
+            while True:
+                page, count = trial_page(storage, study.name, arms, len(trials), page_size)
+                trials += [TrialPublic.of(trial) for trial in page]
+                if not page or len(trials) >= count:
+                    break
+    finally:
+        database.dispose()
+    return to_csv(trials, [task.name for task in tasks])
+
+
 def load_comparison(name: str, db: str | None = None) -> Comparison:
     """The comparison of the study called `name`, read from the database alone; raises
     `StudyNotFinishedError` (with its progress) while it is not done."""

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
+
+if TYPE_CHECKING:
+    from taskweights.search.pages import TrialSummary
 
 StudyStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 MAX_DB_INT = 2**31 - 1  # the largest id or offset an INTEGER column (PostgreSQL's) holds
@@ -69,6 +72,24 @@ class TrialPublic(BaseModel):
     error: str | None
     started_at: datetime | None
     completed_at: datetime | None
+
+    @classmethod
+    def of(cls, trial: TrialSummary) -> TrialPublic:
+        record = trial.record
+        return cls(
+            arm=trial.arm,
+            number=trial.number,
+            state=trial.state.name,
+            params=trial.params,
+            value=trial.value,
+            val_metrics=record.val_metrics,
+            weights=record.weights,
+            sigmas=record.sigmas,
+            epochs=trial.epochs,
+            error=trial.error,
+            started_at=trial.started_at,
+            completed_at=trial.completed_at,
+        )
 
 
 class TrialsPublic(BaseModel):

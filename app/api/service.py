@@ -31,7 +31,7 @@ from taskweights.search import (
     delete_optuna_studies,
     prepare_study,
 )
-from taskweights.search.pages import TrialSummary, trial_page
+from taskweights.search.pages import trial_page
 from taskweights.search.scores import Score
 
 
@@ -135,25 +135,11 @@ def trials(
     if arm is not None and arm not in spec.arm_names:
         raise NotFound(f"study {study.name!r} has no arm {arm!r}; arms: {spec.arm_names}")
     page, count = trial_page(services.storage, study.name, arms, offset, limit)
-    return TrialsPublic(data=[_trial(trial) for trial in page], count=count)
+    return TrialsPublic(data=[TrialPublic.of(trial) for trial in page], count=count)
 
 
-def _trial(trial: TrialSummary) -> TrialPublic:
-    record = trial.record
-    return TrialPublic(
-        arm=trial.arm,
-        number=trial.number,
-        state=trial.state.name,
-        params=trial.params,
-        value=trial.value,
-        val_metrics=record.val_metrics,
-        weights=record.weights,
-        sigmas=record.sigmas,
-        epochs=trial.epochs,
-        error=trial.error,
-        started_at=trial.started_at,
-        completed_at=trial.completed_at,
-    )
+def task_names(services: Services, study_id: int) -> list[str]:
+    return [task.name for task in get_row(services.session, study_id).read_tasks()]
 
 
 def sigmas(services: Services, study_id: int, arm: str | None) -> SigmasPublic:

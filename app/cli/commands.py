@@ -1,7 +1,8 @@
 """The `taskweights` command.
 
     taskweights run SPEC [--db URL] [--json]          run (or resume) a study on this machine
-    taskweights compare STUDY [--db URL | --url URL]  print a comparison again (name, or id)
+    taskweights compare STUDY [--db URL | --url URL]  print a comparison again (name, or id);
+                       [--json | --csv [trials]]  as JSON, or CSV (the comparison or every trial)
     taskweights serve [--host --port --db --workers]  the HTTP API and local workers
     taskweights worker [--db URL] [--processes N]     workers on this machine (more machines too)
     taskweights db upgrade [--db URL]                 create or migrate the database
@@ -61,6 +62,13 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     db_option(compare)
     server_options(compare)
     compare.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    compare.add_argument(
+        "--csv",
+        nargs="?",
+        const="comparison",
+        choices=["comparison", "trials"],
+        help="print CSV: the comparison (one row per arm and task; the default) or every trial",
+    )
 
     serve = commands.add_parser("serve", help="the HTTP API and local worker processes")
     serve.add_argument("--host", default="127.0.0.1")
@@ -130,12 +138,31 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
 
 
 def command_compare(args: argparse.Namespace, console: Console) -> int:
+    if args.csv:
+        return print_csv(args)
     if args.url:
         with Client(args.url, args.token) as client:
             return show(client.comparison(study_id(args.study)), args.json, console)
     from taskweights.app import local
 
     return show(local.load_comparison(args.study, args.db), args.json, console)
+
+
+def print_csv(args: argparse.Namespace) -> int:
+    """`compare --csv [comparison|trials]`: the API's CSV, from a server or the database."""
+    if args.url:
+        with Client(args.url, args.token) as client:
+            text = client.csv(study_id(args.study), args.csv)
+    else:
+        from taskweights.app import local
+        from taskweights.app.exports import comparison_csv
+
+        if args.csv == "trials":
+            text = local.trials_csv(args.study, args.db)
+        else:
+            text = comparison_csv(local.load_comparison(args.study, args.db))
+    sys.stdout.write(text)
+    return 0
 
 
 def command_submit(args: argparse.Namespace, console: Console) -> int:

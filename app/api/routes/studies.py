@@ -12,6 +12,7 @@ from fastapi.sse import EventSourceResponse
 from taskweights.app.api import service
 from taskweights.app.api.deps import ServicesDep, TokenRequired
 from taskweights.app.api.events import event_stream
+from taskweights.app.exports import comparison_csv, trials_csv
 from taskweights.app.schemas import (
     MAX_DB_INT,
     Problem,
@@ -75,24 +76,53 @@ def get_study(study_id: StudyId, services: ServicesDep) -> StudyPublic:
     return service.to_public(services, service.get_row(services.session, study_id))
 
 
+Format = Annotated[
+    Literal["json", "csv"], Query(description="csv: the same as comma-separated values")
+]
+CSV_TOO: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+}
+
+
 @router.get(
     "/{study_id}/comparison",
-    responses={**NOT_FOUND, 409: {"model": Problem, "description": "not done yet"}},
+    response_model=Comparison,  # or a CSV response, which FastAPI passes through
+    responses={**CSV_TOO, **NOT_FOUND, 409: {"model": Problem, "description": "not done yet"}},
 )
-def get_comparison(study_id: StudyId, services: ServicesDep) -> Comparison:
-    """Best tuned weights against learned weights and sigmas, on held-out data."""
-    return service.comparison(services, study_id)
+def get_comparison(
+    study_id: StudyId, services: ServicesDep, format: Format = "json"
+) -> Comparison | Response:
+    """Best tuned weights against learned weights and sigmas, on held-out data
+    (`format=csv`: one row per arm and task)."""
+    comparison = service.comparison(services, study_id)
+    if format == "csv":
+        return csv_response(comparison_csv(comparison), f"study-{study_id}-comparison.csv")
+    return comparison
 
 
-@router.get("/{study_id}/trials", responses=NOT_FOUND)
+@router.get("/{study_id}/trials", response_model=TrialsPublic, responses={**CSV_TOO, **NOT_FOUND})
 def list_trials(
     study_id: StudyId,
     services: ServicesDep,
     arm: str | None = None,
     offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> TrialsPublic:
-    return service.trials(services, study_id, arm, offset, limit)
+    format: Format = "json",
+) -> TrialsPublic | Response:
+    """A page of the study's trials, arm by arm (`format=csv`: one row per trial)."""
+    page = service.trials(services, study_id, arm, offset, limit)
+    if format == "csv":
+        tasks = service.task_names(services, study_id)
+        return csv_response(trials_csv(page.data, tasks), f"study-{study_id}-trials.csv")
+    return page
+
+
+def csv_response(text: str, filename: str) -> Response:
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @router.get("/{study_id}/sigmas", responses=NOT_FOUND)
