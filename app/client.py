@@ -114,6 +114,17 @@ class Client:
             if len(lines) - 1 < page_size:
                 return "".join(pages)
 
+    def plot(self, study_id: int, name: str, format: str = "png") -> bytes:
+        """One plot of a finished study (weights, tasks, tuning, pareto, compute)."""
+        response = self.http.get(f"/studies/{study_id}/plots/{name}.{format}")
+        self._raise_for_error(response)
+        return response.content
+
+    def report(self, study_id: int, inline: bool = True) -> str:
+        """The study's report page; `inline`: plots inlined, a file that opens offline."""
+        params = {"inline": "true" if inline else "false"}
+        return self._text(self.http.get(f"/studies/{study_id}/report", params=params))
+
     def cancel(self, study_id: int) -> StudyPublic:
         return StudyPublic.model_validate(
             self._json(self.http.post(f"/studies/{study_id}/cancel"))

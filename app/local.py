@@ -13,7 +13,10 @@ is a worker of that study alone, so `taskweights serve` on the same database sho
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
@@ -23,6 +26,12 @@ from taskweights.search.events import EventHandler, PhaseStarted, ignore
 from taskweights.search.results import Comparison
 from taskweights.search.spec import SpecSource, load_spec
 from taskweights.search.storage import storage_at
+
+if TYPE_CHECKING:
+    import optuna
+    from sqlalchemy.orm import Session
+
+    from taskweights.app.db.tables import StudyRow
 
 UNITS_OF_OTHERS_POLL_S = 1.0  # waiting on units that other workers of this database hold
 
@@ -81,43 +90,75 @@ def run_study(
         database.dispose()
 
 
-def trials_csv(name: str, db: str | None = None, page_size: int = 500) -> str:
-    """Every trial of the study called `name`, one CSV row each (app/exports.py)."""
-    from taskweights.app.db import studies
+@contextmanager
+def _opened(db: str | None) -> Iterator[tuple[Session, optuna.storages.RDBStorage]]:
+    """A session on our tables and Optuna's storage, on `db` (upgraded first) or the default."""
     from taskweights.app.db.database import Database, upgrade_database
-    from taskweights.app.exports import trials_csv as to_csv
-    from taskweights.app.schemas import TrialPublic
-    from taskweights.search import trial_page
 
     url = db or Settings().db_url
     upgrade_database(url)
     database = Database(url)
     try:
         with database.session() as session, storage_at(url) as storage:
-            study = studies.by_name(session, name)
-            arms, tasks = study.read_spec().arm_names, study.read_tasks()
-            trials: list[TrialPublic] = []
-            while True:
-                page, count = trial_page(storage, study.name, arms, len(trials), page_size)
-                trials += [TrialPublic.of(trial) for trial in page]
-                if not page or len(trials) >= count:
-                    break
+            yield session, storage
     finally:
         database.dispose()
+
+
+def _by_name(session: Session, name: str) -> StudyRow:
+    from taskweights.app.db import studies
+
+    return studies.by_name(session, name)
+
+
+def trials_csv(name: str, db: str | None = None, page_size: int = 500) -> str:
+    """Every trial of the study called `name`, one CSV row each (app/exports.py)."""
+    from taskweights.app.exports import trials_csv as to_csv
+    from taskweights.app.schemas import TrialPublic
+    from taskweights.search import trial_page
+
+    with _opened(db) as (session, storage):
+        study = _by_name(session, name)
+        arms, tasks = study.read_spec().arm_names, study.read_tasks()
+        trials: list[TrialPublic] = []
+        while True:
+            page, count = trial_page(storage, study.name, arms, len(trials), page_size)
+            trials += [TrialPublic.of(trial) for trial in page]
+            if not page or len(trials) >= count:
+                break
     return to_csv(trials, [task.name for task in tasks])
+
+
+def report_html(name: str, db: str | None = None) -> str:
+    """The report page of the study called `name` as one self-contained file (plots inlined)."""
+    from taskweights.app.report.build import build_report
+
+    with _opened(db) as (session, storage):
+        return build_report(session, storage, _by_name(session, name), {}, inline=True)
+
+
+def write_plots(name: str, db: str | None, directory: Path) -> list[Path]:
+    """Every plot of the finished study called `name`, as PNG files in `directory`."""
+    from taskweights.app.db import studies
+    from taskweights.app.report.build import plot
+    from taskweights.search.plots import PLOTS
+
+    directory.mkdir(parents=True, exist_ok=True)
+    with _opened(db) as (session, storage):
+        study = _by_name(session, name)
+        comparison = studies.finished_comparison(session, storage, study)
+        written = []
+        for plot_name in PLOTS:
+            path = directory / f"{plot_name}.png"
+            path.write_bytes(plot(study, comparison, plot_name))
+            written.append(path)
+    return written
 
 
 def load_comparison(name: str, db: str | None = None) -> Comparison:
     """The comparison of the study called `name`, read from the database alone; raises
     `StudyNotFinishedError` (with its progress) while it is not done."""
     from taskweights.app.db import studies
-    from taskweights.app.db.database import Database, upgrade_database
 
-    url = db or Settings().db_url
-    upgrade_database(url)
-    database = Database(url)
-    try:
-        with database.session() as session, storage_at(url) as storage:
-            return studies.finished_comparison(session, storage, studies.by_name(session, name))
-    finally:
-        database.dispose()
+    with _opened(db) as (session, storage):
+        return studies.finished_comparison(session, storage, _by_name(session, name))

@@ -129,4 +129,9 @@ def pareto_view(
                 margin=margin,
             )
         )
-    return Pareto(front=[trial for trial, _ in front], learned=positions)
+    on_front = {trial.trial for trial, _ in front}
+    return Pareto(
+        front=[trial for trial, _ in front],
+        learned=positions,
+        dominated=[trial for trial in tuned if trial.trial not in on_front],
+    )

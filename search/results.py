@@ -131,6 +131,7 @@ class Match(BaseModel):
     mid: int | None
     low: int | None  # on the band's optimistic edge
     high: int | None  # on its pessimistic edge
+    target: float | None = None  # the learned arm's best validation score
 
 
 class ParetoPoint(BaseModel):
@@ -151,6 +152,7 @@ class Pareto(BaseModel):
 
     front: list[ParetoPoint]
     learned: list[LearnedPosition]
+    dominated: list[ParetoPoint] = []  # the other tuned trials, behind the front
 
 
 class Diagnostic(BaseModel):
@@ -161,6 +163,24 @@ class Diagnostic(BaseModel):
     arm: str | None
     task: str | None
     message: str
+
+
+class Band(BaseModel):
+    """Per epoch, a quantity's mean over the evaluation seeds and its range."""
+
+    mean: list[float]
+    low: list[float]
+    high: list[float]
+
+
+class Trajectory(BaseModel):
+    """How a learned arm's weights (normalised to sum 1 each epoch) and sigmas moved during its
+    final-evaluation runs: per task, a band over seeds."""
+
+    arm: str
+    epochs: list[int]
+    weights: dict[str, Band]
+    sigmas: dict[str, Band] | None = None
 
 
 class Comparison(BaseModel):
@@ -176,6 +196,7 @@ class Comparison(BaseModel):
     verdict: Verdict  # under score: pareto, that of the front point best on validation Δm
     front: list[Verdict] = []  # score: pareto: one per evaluated front point (`tuned-<trial>`)
     dynamics: list[Dynamics] = []  # per learned arm with a frozen arm (`analysis.frozen`)
+    trajectories: list[Trajectory] = []  # per learned arm, from the stored epochs
 
     def rows(self) -> list[dict[str, Any]]:
         """One record per final-evaluation run: arm, strategy, seed, Δm, score, test metrics."""
@@ -191,6 +212,15 @@ class Comparison(BaseModel):
             for arm in self.arms
             for run in arm.runs
         ]
+
+    def plot(
+        self, name: str, format: str = "png", true_sigmas: dict[str, float] | None = None
+    ) -> bytes:
+        """One plot (weights, tasks, tuning, pareto, compute) as PNG or SVG bytes, drawn with
+        matplotlib from this comparison alone (search/plots.py)."""
+        from taskweights.search.plots import render
+
+        return render(name, self, true_sigmas=true_sigmas, format=format)
 
     def to_frame(self) -> pandas.DataFrame:
         """`rows()` as a pandas DataFrame (pandas is optional: `pip install pandas`)."""

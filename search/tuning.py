@@ -80,7 +80,10 @@ def trials_to_match(curve: TuningCurve, target: float, maximize: bool) -> Match:
     optimistic = [p.high if maximize else p.low for p in curve.points]
     pessimistic = [p.low if maximize else p.high for p in curve.points]
     return Match(
-        mid=first([p.mid for p in curve.points]), low=first(optimistic), high=first(pessimistic)
+        mid=first([p.mid for p in curve.points]),
+        low=first(optimistic),
+        high=first(pessimistic),
+        target=target,
     )
 
 

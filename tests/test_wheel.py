@@ -32,6 +32,7 @@ import taskweights as tw
 with tw.Client("{url}") as client:
     assert client.wait(1, timeout=60).status == "done"
     print(client.comparison(1).study)
+    assert client.report(1).count("data:image/png;base64,") == 5  # templates and plots inside
 print(tw.load_comparison("wheel-demo", db="{db}").study)
 """
 DECOY = "raise ImportError(\"the user's own {name} package was imported, not taskweights'\")\n"

@@ -3,6 +3,7 @@
     taskweights run SPEC [--db URL] [--json]          run (or resume) a study on this machine
     taskweights compare STUDY [--db URL | --url URL]  print a comparison again (name, or id);
                        [--json | --csv [trials]]  as JSON, or CSV (the comparison or every trial)
+    taskweights report STUDY [--db URL | --url URL] [-o report.html]   the report page, offline
     taskweights serve [--host --port --db --workers]  the HTTP API and local workers
     taskweights worker [--db URL] [--processes N]     workers on this machine (more machines too)
     taskweights db upgrade [--db URL]                 create or migrate the database
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import httpx
 from rich.console import Console
@@ -69,6 +71,13 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
         choices=["comparison", "trials"],
         help="print CSV: the comparison (one row per arm and task; the default) or every trial",
     )
+    compare.add_argument("--plots", type=Path, metavar="DIR", help="write every plot as PNG")
+
+    report = commands.add_parser("report", help="write a study's report page, one offline file")
+    report.add_argument("study", help="the study's name (with --db) or id (with --url)")
+    db_option(report)
+    server_options(report)
+    report.add_argument("-o", "--output", type=Path, default=Path("report.html"))
 
     serve = commands.add_parser("serve", help="the HTTP API and local worker processes")
     serve.add_argument("--host", default="127.0.0.1")
@@ -140,12 +149,45 @@ def command_run(args: argparse.Namespace, console: Console) -> int:
 def command_compare(args: argparse.Namespace, console: Console) -> int:
     if args.csv:
         return print_csv(args)
+    if args.plots:
+        return write_plots(args, console)
     if args.url:
         with Client(args.url, args.token) as client:
             return show(client.comparison(study_id(args.study)), args.json, console)
     from taskweights.app import local
 
     return show(local.load_comparison(args.study, args.db), args.json, console)
+
+
+def write_plots(args: argparse.Namespace, console: Console) -> int:
+    """`compare --plots DIR`: every plot of a finished study as PNG files."""
+    if args.url:
+        from taskweights.search.plots import PLOTS
+
+        args.plots.mkdir(parents=True, exist_ok=True)
+        with Client(args.url, args.token) as client:
+            for name in PLOTS:
+                (args.plots / f"{name}.png").write_bytes(client.plot(study_id(args.study), name))
+    else:
+        from taskweights.app import local
+
+        local.write_plots(args.study, args.db, args.plots)
+    console.print(f"plots written to {args.plots}/", highlight=False)
+    return 0
+
+
+def command_report(args: argparse.Namespace, console: Console) -> int:
+    """`report STUDY -o FILE`: the report page with its plots inlined (opens offline)."""
+    if args.url:
+        with Client(args.url, args.token) as client:
+            html = client.report(study_id(args.study))
+    else:
+        from taskweights.app import local
+
+        html = local.report_html(args.study, args.db)
+    args.output.write_text(html, encoding="utf-8")
+    console.print(f"report written to {args.output}", highlight=False)
+    return 0
 
 
 def print_csv(args: argparse.Namespace) -> int:
@@ -210,6 +252,8 @@ def dispatch(args: argparse.Namespace, settings: Settings, console: Console) -> 
         return command_status(args, console)
     if args.command == "compare" and args.url:
         return command_compare(args, console)
+    if args.command == "report" and args.url:
+        return command_report(args, console)
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -219,6 +263,8 @@ def dispatch(args: argparse.Namespace, settings: Settings, console: Console) -> 
             return command_run(args, console)
         case "compare":
             return command_compare(args, console)
+        case "report":
+            return command_report(args, console)
         case "serve":
             from taskweights.app.api.server import serve
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from taskweights.app.db import counters, queue
 from taskweights.app.db.tables import StudyRow, WorkUnitRow
+from taskweights.app.db.trajectories import trajectories
 from taskweights.app.errors import StudyNotFinishedError
 from taskweights.app.schemas import ArmProgressPublic, EvaluationProgress, StudyPublic
 from taskweights.search import (
@@ -28,6 +29,7 @@ from taskweights.search import (
     phase_of,
 )
 from taskweights.search.progress import StudyProgress
+from taskweights.search.spec import STATIC_STRATEGIES
 
 
 def create(
@@ -126,4 +128,6 @@ def finished_comparison(
     """The comparison of a done study; `StudyNotFinishedError` (with its progress) before that."""
     if study.status != "done":
         raise StudyNotFinishedError(public(session, storage, study, links or {}))
-    return load_comparison(storage, study.read_spec(), study.read_tasks())
+    comparison = load_comparison(storage, study.read_spec(), study.read_tasks())
+    learned = [arm.arm for arm in comparison.arms if arm.strategy not in STATIC_STRATEGIES]
+    return comparison.model_copy(update={"trajectories": trajectories(session, study.id, learned)})

@@ -1,0 +1,1 @@
+"""What a person looks at: the report page (page.py, templates/) and the plots it shows."""
