@@ -137,6 +137,14 @@ def test_a_browser_renders_the_report_of_a_finished_study(finished, tmp_path: Pa
             image = httpx.get(f"{server}/studies/1/plots/{name}.png", timeout=30)
             assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
         colours = shot(f"{server}/studies/1/report", tmp_path / "finished.png")
+        fetched = taskweights("report", "1", "--url", server, "-o", str(tmp_path / "served.html"))
+        plots = taskweights("compare", "1", "--url", server, "--plots", str(tmp_path / "plots"))
+    assert fetched.returncode == 0 and plots.returncode == 0
+    written = taskweights("report", "reported", "--db", url, "-o", str(tmp_path / "local.html"))
+    assert written.returncode == 0
+    assert (tmp_path / "served.html").read_text() == (tmp_path / "local.html").read_text()
+    for name in PLOTS:
+        assert (tmp_path / "plots" / f"{name}.png").read_bytes().startswith(b"\x89PNG")
     assert comparison.verdict.statement in dom
     for name in PLOTS:
         assert f'id="plot-{name}"' in dom
