@@ -175,3 +175,22 @@ def test_a_browser_renders_the_report_of_a_running_study(tmp_path: Path) -> None
     assert 'id="progress"' in dom and "final evaluation" in dom
     assert "EventSource" in dom  # the page follows the study
     assert colours > 50
+
+
+def test_a_browser_follows_a_running_study_to_its_verdict(tmp_path: Path) -> None:
+    """Opened while the study runs, the page reloads on the event stream's news until the
+    study is done: the DOM chromium ends with is the finished report, verdict and plots."""
+    db = f"sqlite:///{tmp_path / 'follow.db'}"
+    short = small_digits_spec("short", tuned={"trials": 10, "pruner": "none"})
+    with running_server(db, workers=1) as server, httpx.Client(base_url=server) as http:
+        study = http.post("/studies", json=short).json()
+        opened = wait_for(http, study["id"], {"running", "done"})
+        assert opened["status"] == "running", "the study ended before the page was opened"
+        page = f"{server}/studies/{study['id']}/report"
+        # virtual time runs the page's timers; chromium returns once nothing is left to do
+        dom = chromium("--virtual-time-budget=120000", "--dump-dom", page, seconds=240)
+        statement = http.get(f"/studies/{study['id']}/comparison").json()["verdict"]["statement"]
+    assert f"study {study['id']} · done" in dom
+    assert statement in dom
+    for name in PLOTS:
+        assert f'id="plot-{name}"' in dom
