@@ -73,6 +73,29 @@ class Problem:
         )
         return replace(self, tasks=tasks)
 
+    def without_tasks(self, names: Sequence[str]) -> Problem:
+        """The same problem without the tasks `names` (their targets, so their heads): does the
+        rest do better or worse without them? At least one task stays."""
+        unknown = sorted(set(names) - set(self.task_names))
+        if unknown:
+            raise ConfigurationError(
+                f"problem {self.name!r} has no task {unknown[0]!r}; tasks are {self.task_names}."
+            )
+        kept = [i for i, task in enumerate(self.tasks) if task.name not in names]
+        if not kept:
+            raise ConfigurationError("every task has use: false; at least one task must stay.")
+
+        def keep(split: Split) -> Split:
+            return Split(split.x, tuple(split.targets[i] for i in kept))
+
+        return replace(
+            self,
+            tasks=tuple(self.tasks[i] for i in kept),
+            train=keep(self.train),
+            val=keep(self.val),
+            test=keep(self.test),
+        )
+
 
 def split_dataset(
     x: Tensor,

@@ -51,6 +51,7 @@ def check_against_models(spec: StudySpec) -> Problem:
         problem = problem.with_task_overrides(
             {name: override.fields() for name, override in spec.problem.tasks.items()}
         )
+        problem = problem.without_tasks(spec.problem.unused_tasks)
     except ConfigurationError as error:
         raise SpecError([("problem.tasks", str(error))]) from error
     issues: list[tuple[str, str]] = []

@@ -1,7 +1,8 @@
 """Plots of a comparison, each drawn from the `Comparison` alone (so from the stored study).
 
-matplotlib's object API on its Agg canvas, never pyplot: the API draws in request threads and
-pyplot's figure registry is global state. No network, no fonts beyond matplotlib's own.
+matplotlib's object API on its Agg canvas, never pyplot (its figure registry is global state),
+one figure at a time (`_DRAWING`): the API draws in request threads. No network, no fonts
+beyond matplotlib's own.
 
     weights  each learned arm's weights (sum 1) per epoch, band over seeds; sigmas with the
              true noise where the problem knows it
@@ -21,6 +22,7 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from typing import Literal
 
@@ -38,6 +40,9 @@ FIXED_STRATEGIES = ("fixed", "equal")
 TUNED_COLOURS = ["#1f4e9e", "#4f7fd0", "#86a9e6", "#2a7f8e", "#5fb3c2"]
 LEARNED_COLOURS = ["#c0461b", "#e08a1e", "#8e3b8e", "#3c8d3c", "#b8860b", "#a33b5c", "#6b6b2a"]
 SIZE = (8.0, 5.0)  # inches at 100 dpi: 800 x 500 pixels
+# matplotlib shares its settings and font and text caches between threads, pyplot or not: the
+# API's request threads draw one figure at a time
+_DRAWING = threading.Lock()
 # SVG element ids come from a salted hash, random unless salted: the same plot, the same bytes
 matplotlib.rcParams["svg.hashsalt"] = "taskweights"
 
@@ -256,8 +261,9 @@ def render(
     bytes)."""
     if name not in PLOTS:
         raise UnknownPlotError(name)
-    figure = PLOTS[name](comparison, true_sigmas)
     out = io.BytesIO()
     metadata = {"Date": None} if format == "svg" else {"Software": None}
-    FigureCanvasAgg(figure).print_figure(out, format=format, metadata=metadata)
+    with _DRAWING:
+        figure = PLOTS[name](comparison, true_sigmas)
+        FigureCanvasAgg(figure).print_figure(out, format=format, metadata=metadata)
     return out.getvalue()

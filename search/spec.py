@@ -62,9 +62,13 @@ class TrunkSpec(StrictModel):
 class TaskOverride(StrictModel):
     loss: Literal["mse", "l1", "bce", "cross_entropy"] | None = None
     metric: Literal["rmse", "mae", "accuracy", "f1"] | None = None
+    use: bool = Field(
+        default=True, description="false: train and evaluate without this task (its head too)"
+    )
 
     def fields(self) -> dict[str, str]:
-        return self.model_dump(exclude_none=True)
+        """The loss and metric it replaces."""
+        return self.model_dump(exclude_none=True, exclude={"use"})
 
 
 class ProblemSpec(StrictModel):
@@ -75,8 +79,12 @@ class ProblemSpec(StrictModel):
     params: dict[str, Any] = {}
     trunk: TrunkSpec | None = Field(default=None, description="default: the problem's own")
     tasks: dict[str, TaskOverride] = Field(
-        default={}, description="per task name: another loss and/or metric"
+        default={}, description="per task name: another loss and/or metric, or use: false"
     )
+
+    @property
+    def unused_tasks(self) -> list[str]:
+        return [name for name, task in self.tasks.items() if not task.use]
 
     @field_validator("name")
     @classmethod

@@ -121,12 +121,32 @@ def test_task_loss_and_metric_can_be_overridden() -> None:
     assert not recon.higher_is_better
 
 
+def test_a_task_with_use_false_is_left_out_targets_and_all() -> None:
+    spec = validate_spec(
+        small_digits_spec(problem={"name": "digits", "tasks": {"recon": {"use": False}}})
+    )
+    problem = check_against_models(spec)
+    full = check_against_models(validate_spec(small_digits_spec()))
+    assert problem.task_names == ["digit", "group3"]
+    for split, whole in ((problem.train, full.train), (problem.test, full.test)):
+        assert len(split.targets) == 2
+        assert split.targets[0].equal(whole.targets[0]) and split.targets[1].equal(
+            whole.targets[1]
+        )
+        assert split.x.equal(whole.x)  # the same samples, the same split
+
+
 @pytest.mark.parametrize(
     ("tasks", "reason"),
     [
         ({"recon": {"loss": "cross_entropy"}}, "must be one of ['l1', 'mse']"),
         ({"digit": {"metric": "rmse"}}, "must be one of ['accuracy', 'f1']"),
         ({"colour": {"metric": "mae"}}, "no task 'colour'"),
+        ({"colour": {"use": False}}, "no task 'colour'"),
+        (
+            {name: {"use": False} for name in ("digit", "group3", "recon")},
+            "at least one task must stay",
+        ),
     ],
 )
 def test_task_overrides_must_suit_the_task(tasks: dict, reason: str) -> None:

@@ -68,3 +68,15 @@ def test_an_interrupted_study_resumes_where_it_stopped(storage_url: str) -> None
     interrupted = next(t for t in trials if t.state == TrialState.FAIL)
     assert read(interrupted).interrupted
     assert len(load_comparison("cut", storage_url).arms) == 2
+
+
+def test_a_study_on_a_task_subset_trains_and_compares_those_tasks_only(tmp_path) -> None:
+    spec = small_digits_spec(
+        "subset", problem={"name": "digits", "tasks": {"recon": {"use": False}}}
+    )
+    comparison = comparison_of(spec, f"sqlite:///{tmp_path / 'subset.db'}")
+    assert [t.name for t in comparison.tasks] == ["digit", "group3"]
+    for arm in comparison.arms:
+        assert set(arm.test) == {"digit", "group3"}
+        assert arm.config is not None and set(arm.config.weights) == {"digit", "group3"}
+    assert {t.task for pair in comparison.verdict.pairs for t in pair.tasks} <= {"digit", "group3"}
