@@ -86,7 +86,8 @@ def run_arm_evaluation(
     Nothing to do if the run is already finished, or if no trial of the arm completed.
     """
     spec = context.spec
-    reference = _required_reference(context, storage)
+    evaluation = evaluation_study(storage, spec)
+    reference = _required_reference(context, evaluation)
     point, seed_index = divmod(slot, spec.evaluation.seeds)
     if searches_front(spec, arm_name):
         chosen = front_point(context, storage, point)
@@ -94,7 +95,8 @@ def run_arm_evaluation(
         config = best_config(storage, spec.name, arm_name)
         chosen = None if config is None else (arm_named(spec, arm_name), config)
     if chosen is not None:
-        _evaluate_arm(context, storage, reference, *chosen, evaluation_seeds(context)[seed_index])
+        seed = evaluation_seeds(context)[seed_index]
+        _evaluate_arm(context, storage, evaluation, reference, *chosen, seed)
 
 
 def front_point(
@@ -114,11 +116,9 @@ def front_point(
     return Arm(f"{FRONT_PREFIX}{points[index].trial}", "fixed"), config
 
 
-def _required_reference(
-    context: StudyContext, storage: optuna.storages.BaseStorage
-) -> tuple[float, ...]:
+def _required_reference(context: StudyContext, evaluation: optuna.Study) -> tuple[float, ...]:
     """The reference's mean test metrics, which every arm's run is scored against."""
-    reference = _reference_test_metrics(context, evaluation_study(storage, context.spec))
+    reference = _reference_test_metrics(context, evaluation)
     if reference is None:
         raise DivergedError("the equal-weights reference has no finished evaluation run")
     return reference
@@ -127,13 +127,13 @@ def _required_reference(
 def _evaluate_arm(
     context: StudyContext,
     storage: optuna.storages.BaseStorage,
+    evaluation: optuna.Study,
     reference_test: tuple[float, ...],
     arm: Arm,
     config: Config,
     seed: int,
 ) -> None:
     """Train `config` on `seed` as a run of `arm`, unless that run is already finished."""
-    evaluation = evaluation_study(storage, context.spec)
     if (arm.name, seed) in _finished_runs(evaluation):
         return
     _fail_abandoned_runs(evaluation, arm.name, seed)
@@ -155,15 +155,16 @@ def run_frozen_evaluation(
     rate is the learned arm's best. Nothing to do if the learned arm has no finished run.
     """
     spec = context.spec
-    reference = _required_reference(context, storage)
+    evaluation = evaluation_study(storage, spec)
+    reference = _required_reference(context, evaluation)
     learned = next(source for source, frozen in spec.frozen_arms.items() if frozen == arm_name)
     config = best_config(storage, spec.name, learned)
-    weights = _final_weights(context, evaluation_study(storage, spec), learned)
+    weights = _final_weights(context, evaluation, learned)
     if config is None or weights is None:
         return
     frozen = Config({"weights": weights}, config.lr)
     seed = evaluation_seeds(context)[seed_index]
-    _evaluate_arm(context, storage, reference, Arm(arm_name, "fixed"), frozen, seed)
+    _evaluate_arm(context, storage, evaluation, reference, Arm(arm_name, "fixed"), frozen, seed)
 
 
 def _final_weights(
