@@ -14,7 +14,10 @@ import pytest
 from markupsafe import escape
 from PIL import Image
 
+from taskweights.app.db.database import Database
+from taskweights.app.db.tables import StudyRow
 from taskweights.app.local import load_comparison, run_study
+from taskweights.app.report.build import cached_plot
 from taskweights.search import Comparison, validate_spec
 from taskweights.search.plots import PLOTS
 from tests.conftest import small_digits_spec
@@ -92,6 +95,12 @@ def test_plots_are_served_as_png_and_svg_and_kept_once_drawn(finished) -> None:
     assert svg.headers["content-type"] == "image/svg+xml"
     assert svg.content.lstrip().startswith(b"<?xml")
     assert again.content == png.content
+    database = Database(url)
+    try:
+        with database.session() as session:  # kept: the next request draws nothing, reads no trial
+            assert cached_plot(session.get_one(StudyRow, 1), "tuning") == png.content
+    finally:
+        database.dispose()
     assert unknown.status_code == 422
     assert unknown.json()["errors"][0]["field"] == "path.file"
 

@@ -61,11 +61,20 @@ def true_noise(spec: StudySpec, comparison: Comparison) -> dict[str, float] | No
     return {task.name: float(sigma) for task, sigma in zip(comparison.tasks, noise, strict=True)}
 
 
+def _key(study: StudyRow, name: str, format: str) -> tuple[object, ...]:
+    return (study.id, study.name, study.created_at, name, format)
+
+
+def cached_plot(study: StudyRow, name: str, format: str = "png") -> bytes | None:
+    """The plot if this process drew it already: served without building the comparison."""
+    return PLOT_CACHE.get(_key(study, name, format))
+
+
 def plot(study: StudyRow, comparison: Comparison, name: str, format: str = "png") -> bytes:
     """One plot of a finished study, drawn once per process."""
     from taskweights.search.plots import render  # matplotlib loads on the first plot
 
-    key = (study.id, study.name, study.created_at, name, format)
+    key = _key(study, name, format)
     image = PLOT_CACHE.get(key)
     if image is None:
         sigmas = true_noise(study.read_spec(), comparison)

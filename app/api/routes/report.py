@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from taskweights.app.api import service
 from taskweights.app.api.deps import ServicesDep
 from taskweights.app.api.routes.studies import NOT_FOUND, StudyId
-from taskweights.app.report.build import FORMATS, build_report, plot
+from taskweights.app.report.build import FORMATS, build_report, cached_plot, plot
 from taskweights.app.schemas import Problem
 from taskweights.search.plots import PLOTS
 
@@ -55,5 +55,8 @@ def get_plot(
     """One plot of a finished study (drawn once, then kept)."""
     name, format = file.rsplit(".", 1)
     study = service.get_row(services.session, study_id)
-    comparison = service.comparison(services, study_id)  # 409 while the study runs
-    return Response(plot(study, comparison, name, format), media_type=FORMATS[format])
+    image = cached_plot(study, name, format)
+    if image is None:
+        comparison = service.comparison(services, study_id)  # 409 while the study runs
+        image = plot(study, comparison, name, format)
+    return Response(image, media_type=FORMATS[format])
