@@ -23,6 +23,7 @@ from taskweights.search.records import (
     TrialRecord,
     best_trial,
     counts_toward_budget,
+    normalised,
     read,
     score_of,
 )
@@ -42,11 +43,6 @@ from taskweights.search.spec import FRONT_PREFIX, StudySpec
 from taskweights.search.storage import optuna_study_name
 from taskweights.search.tuning import trials_to_match, tuning_curve
 from taskweights.search.verdict import decide
-
-
-def normalised(weights: dict[str, float]) -> dict[str, float]:
-    total = sum(weights.values())
-    return {task: w / total for task, w in weights.items()}
 
 
 def _mean_dicts(dicts: Sequence[dict[str, float]]) -> dict[str, float]:

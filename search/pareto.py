@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 
 import optuna
 
-from taskweights.search.records import read
+from taskweights.search.records import normalised, read
 from taskweights.search.results import LearnedPosition, Pareto, ParetoPoint
 from taskweights.search.scores import TaskInfo
 
@@ -37,14 +37,9 @@ def tuned_points(trials: Sequence[optuna.trial.FrozenTrial]) -> list[ParetoPoint
     for trial in trials:
         record = read(trial)
         if trial.state == optuna.trial.TrialState.COMPLETE and record.val_metrics:
-            weights = record.weights or {}
-            total = sum(weights.values()) or 1.0
+            weights = normalised(record.weights or {})
             points.append(
-                ParetoPoint(
-                    trial=trial.number,
-                    weights={task: w / total for task, w in weights.items()},
-                    metrics=record.val_metrics,
-                )
+                ParetoPoint(trial=trial.number, weights=weights, metrics=record.val_metrics)
             )
     return points
 

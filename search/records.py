@@ -77,6 +77,12 @@ def finished_count(study: optuna.Study) -> int:
     return sum(1 for t in study.get_trials(deepcopy=False) if counts_toward_budget(t))
 
 
+def normalised(weights: dict[str, float]) -> dict[str, float]:
+    """Loss weights scaled to sum to 1, so arms, trials and epochs compare directly."""
+    total = sum(weights.values()) or 1.0
+    return {task: w / total for task, w in weights.items()}
+
+
 def score_of(trial: optuna.trial.FrozenTrial) -> float | None:
     """The trial's score: its value, or for a trial with one value per task (a front search),
     the Δm its record keeps."""

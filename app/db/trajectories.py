@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from taskweights.app.db.tables import EpochRow
+from taskweights.search.records import normalised
 from taskweights.search.results import Band, Trajectory
 
 
@@ -25,8 +26,7 @@ def trajectories(session: Session, study_id: int, arms: Collection[str]) -> list
     weights: dict[str, dict[int, list[dict[str, float]]]] = defaultdict(lambda: defaultdict(list))
     sigmas: dict[str, dict[int, list[dict[str, float]]]] = defaultdict(lambda: defaultdict(list))
     for arm, epoch, epoch_weights, epoch_sigmas in rows:
-        total = sum(epoch_weights.values()) or 1.0
-        weights[arm][epoch].append({task: w / total for task, w in epoch_weights.items()})
+        weights[arm][epoch].append(normalised(epoch_weights))
         if epoch_sigmas:
             sigmas[arm][epoch].append(epoch_sigmas)
     return [
