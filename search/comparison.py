@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import optuna
@@ -81,6 +81,7 @@ def load_comparison(
         ).get_trials(deepcopy=False)
         for arm in spec.arm_names
     }
+    best = {arm: best_trial(trials, maximize) for arm, trials in searches.items()}
     front = _front_arms(spec, by_arm)
     learned = [s.arm_name for s in spec.strategies]
     evaluated = [*front, *learned, *spec.frozen_arms.values()] if spec.pareto else None
@@ -91,14 +92,14 @@ def load_comparison(
             ArmResult(
                 arm=arm,
                 strategy=_strategy(spec, arm),
-                config=_config(spec, arm, searches, runs, maximize),
+                config=_config(spec, arm, searches, best, runs),
                 compute=_compute(searches.get(arm) or (searches[TUNED] if arm in front else [])),
                 failed_runs=len(by_arm.get(arm, [])) - len(runs),
                 error=_arm_error(searches.get(arm, []), by_arm.get(arm, []), runs),
                 **_test_results(spec, tasks, runs, reference),
             )
         )
-    curve, matches = _tuning(searches, spec, maximize)
+    curve, matches = _tuning(searches[TUNED], best, spec, maximize)
     verdicts = {
         tuned: decide(arms, spec.score, maximize, tasks, matches, tuned, learned)
         for tuned in front or [TUNED]
@@ -112,7 +113,7 @@ def load_comparison(
         arms=arms,
         tuning_curve=curve,
         trials_to_match=matches,
-        pareto=_pareto(searches, tasks, maximize),
+        pareto=_pareto(searches[TUNED], best, tasks),
         diagnostics=diagnose(spec, arms, searches, completed, curve, maximize),
         verdict=verdicts[_pick_front_point(front, searches[TUNED]) if front else TUNED],
         front=list(verdicts.values()) if front else [],
@@ -162,14 +163,14 @@ def _config(
     spec: StudySpec,
     arm: str,
     searches: dict[str, list[optuna.trial.FrozenTrial]],
+    best: Mapping[str, optuna.trial.FrozenTrial | None],
     runs: list[TrialRecord],
-    maximize: bool,
 ) -> ArmConfig | None:
     if arm.startswith(FRONT_PREFIX) and spec.pareto:
         return _arm_config(True, searches[TUNED][_front_trial(arm)], runs)
     if arm not in searches:
         return _frozen_config(runs)
-    return _arm_config(arm == TUNED, best_trial(searches[arm], maximize), runs)
+    return _arm_config(arm == TUNED, best[arm], runs)
 
 
 def _test_results(
@@ -199,37 +200,37 @@ def _test_results(
 
 
 def _tuning(
-    searches: dict[str, list[optuna.trial.FrozenTrial]], spec: StudySpec, maximize: bool
+    tuned: Sequence[optuna.trial.FrozenTrial],
+    best: Mapping[str, optuna.trial.FrozenTrial | None],
+    spec: StudySpec,
+    maximize: bool,
 ) -> tuple[TuningCurve | None, dict[str, Match]]:
     """The tuned arm's tuning curve (validation scores, in trial order), and the trials it
     needs to reach each learned arm's best validation score."""
-    trials = [t for t in searches[TUNED] if counts_toward_budget(t)]
+    trials = [t for t in tuned if counts_toward_budget(t)]
     curve = tuning_curve([_search_score(t) for t in trials], spec.tuned.sampler, maximize)
     if curve is None:
         return None, {}
     matches = {}
-    for arm, trials in searches.items():
-        best = best_trial(trials, maximize)
-        value = score_of(best) if best is not None else None
+    for arm, top in best.items():
+        value = score_of(top) if top is not None else None
         if arm != TUNED and value is not None:
             matches[arm] = trials_to_match(curve, value, maximize)
     return curve, matches
 
 
 def _pareto(
-    searches: dict[str, list[optuna.trial.FrozenTrial]],
+    tuned: Sequence[optuna.trial.FrozenTrial],
+    best: Mapping[str, optuna.trial.FrozenTrial | None],
     tasks: Sequence[TaskInfo],
-    maximize: bool,
 ) -> Pareto | None:
     """The tuned trials' front of validation metrics, and each learned arm's best trial on it."""
-    tuned = tuned_points(searches[TUNED])
     learned = {}
-    for arm, trials in searches.items():
-        best = best_trial(trials, maximize)
-        metrics = read(best).val_metrics if best is not None else None
+    for arm, top in best.items():
+        metrics = read(top).val_metrics if top is not None else None
         if arm != TUNED and metrics:
             learned[arm] = metrics
-    return pareto_view(tuned, learned, tasks)
+    return pareto_view(tuned_points(tuned), learned, tasks)
 
 
 def _search_score(trial: optuna.trial.FrozenTrial) -> float | None:

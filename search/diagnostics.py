@@ -42,10 +42,11 @@ def diagnose(
 ) -> list[Diagnostic]:
     """`searches`: each arm's search trials; `evaluations`: each arm's completed runs."""
     tuned = searches.get(TUNED, [])
+    best = best_trial(tuned, maximize)  # the tuned arm's pick, which three of these judge
     found = [
-        *_weights_at_range_edge(spec, tuned, maximize),
-        *_budget_small(tuned, curve, maximize),
-        *_winners_curse(arms, tuned, maximize),
+        *_weights_at_range_edge(spec, best),
+        *_budget_small(tuned, best, curve),
+        *_winners_curse(arms, best, maximize),
         *_weight_collapse(arms),
         *_sigmas_not_converged(spec, evaluations),
         *_duplicate_trials(tuned),
@@ -56,9 +57,8 @@ def diagnose(
 
 
 def _weights_at_range_edge(
-    spec: StudySpec, tuned: Sequence[optuna.trial.FrozenTrial], maximize: bool
+    spec: StudySpec, best: optuna.trial.FrozenTrial | None
 ) -> list[Diagnostic]:
-    best = best_trial(tuned, maximize)
     if best is None:
         return []
     low, high = (math.log(bound) for bound in spec.tuned.weight_range)
@@ -84,10 +84,11 @@ def _weights_at_range_edge(
 
 
 def _budget_small(
-    tuned: Sequence[optuna.trial.FrozenTrial], curve: TuningCurve | None, maximize: bool
+    tuned: Sequence[optuna.trial.FrozenTrial],
+    top: optuna.trial.FrozenTrial | None,
+    curve: TuningCurve | None,
 ) -> list[Diagnostic]:
-    used = [t for t in tuned if counts_toward_budget(t)]
-    top = best_trial(used, maximize)
+    used = [t for t in tuned if counts_toward_budget(t)]  # the best, completed, is among them
     if top is None or len(used) < 2:
         return []
     best = used.index(top)
@@ -115,10 +116,9 @@ def _budget_small(
 
 
 def _winners_curse(
-    arms: Sequence[ArmResult], tuned: Sequence[optuna.trial.FrozenTrial], maximize: bool
+    arms: Sequence[ArmResult], top: optuna.trial.FrozenTrial | None, maximize: bool
 ) -> list[Diagnostic]:
     arm = next((a for a in arms if a.arm == TUNED), None)
-    top = best_trial(tuned, maximize)
     best = score_of(top) if top is not None else None
     if arm is None or len(arm.runs) < 2 or best is None:
         return []
