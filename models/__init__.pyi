@@ -1,8 +1,9 @@
 """The names `taskweights.models` offers; each loads its module on first use."""
 
 from .errors import ConfigurationError, DivergedError, ModelsError
-from .networks import MultiTaskNet, TrunkConfig
+from .networks import MultiTaskModel, MultiTaskNet, TrunkConfig
 from .problems import (
+    NetworkFactory,
     Problem,
     Split,
     available_problems,
@@ -37,7 +38,9 @@ __all__ = [
     "GradientWeighting",
     "LossWeighting",
     "ModelsError",
+    "MultiTaskModel",
     "MultiTaskNet",
+    "NetworkFactory",
     "Problem",
     "Split",
     "Task",

@@ -1,7 +1,9 @@
-"""Networks: a shared trunk and one linear head per task.
+"""Networks: a shared trunk and one head per task.
 
 The trunk is where tasks compete for capacity; gradient-level strategies (GradNorm) need its
-last layer, which `MultiTaskNet.shared_parameters()` exposes.
+last layer, which `MultiTaskModel.shared_parameters()` exposes. Built-in problems get a trunk
+from a `TrunkConfig` and linear heads (`MultiTaskNet`); a problem may instead bring its own
+trunk and heads (a CNN encoder, a decoder head) as a `MultiTaskModel`.
 """
 
 from __future__ import annotations
@@ -85,16 +87,17 @@ def build_trunk(config: TrunkConfig, input_shape: tuple[int, ...]) -> nn.Sequent
     )
 
 
-class MultiTaskNet(nn.Module):
-    """Shared trunk, one linear head per task; `forward` returns outputs in task order."""
+class MultiTaskModel(nn.Module):
+    """Any shared trunk and one head per task; `forward` returns outputs in task order.
 
-    def __init__(
-        self, tasks: Sequence[Task], trunk: TrunkConfig, input_shape: tuple[int, ...]
-    ) -> None:
+    Each head takes the trunk's output and returns what its task's loss expects (logits, or
+    values of the target's shape).
+    """
+
+    def __init__(self, trunk: nn.Module, heads: Sequence[nn.Module]) -> None:
         super().__init__()
-        self.trunk = build_trunk(trunk, input_shape)
-        features = trunk.hidden[-1]
-        self.heads = nn.ModuleList(nn.Linear(features, task.outputs) for task in tasks)
+        self.trunk = trunk
+        self.heads = nn.ModuleList(heads)
 
     def forward(self, x: Tensor) -> list[Tensor]:
         shared = self.trunk(x)
@@ -102,5 +105,20 @@ class MultiTaskNet(nn.Module):
 
     def shared_parameters(self) -> list[nn.Parameter]:
         """The last shared layer's parameters: where GradNorm measures per-task gradients."""
-        last_linear = [m for m in self.trunk if isinstance(m, nn.Linear)][-1]
-        return list(last_linear.parameters())
+        layers = [m for m in self.trunk.modules() if list(m.parameters(recurse=False))]
+        if not layers:
+            raise ConfigurationError("the trunk has no parameters: tasks share nothing.")
+        return list(layers[-1].parameters(recurse=False))
+
+
+class MultiTaskNet(MultiTaskModel):
+    """A trunk from a `TrunkConfig` and one linear head per task."""
+
+    def __init__(
+        self, tasks: Sequence[Task], trunk: TrunkConfig, input_shape: tuple[int, ...]
+    ) -> None:
+        features = trunk.hidden[-1]
+        super().__init__(
+            build_trunk(trunk, input_shape),
+            [nn.Linear(features, task.outputs) for task in tasks],
+        )

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import torch
 from torch import Tensor
 
 from taskweights.models.errors import ConfigurationError
-from taskweights.models.networks import TrunkConfig
+from taskweights.models.networks import MultiTaskModel, MultiTaskNet, TrunkConfig
 from taskweights.models.registry import problem_entry_points
 from taskweights.models.tasks import Task
 
@@ -34,14 +34,25 @@ class Split:
         return Split(self.x.to(device), tuple(t.to(device) for t in self.targets))
 
 
+NetworkFactory = Callable[[Sequence[Task]], MultiTaskModel]
+
+
 @dataclass(frozen=True)
 class Problem:
+    """Data split three ways, its tasks, and the network to train on it.
+
+    The network is `default_trunk` with a linear head per task (a spec's `trunk` may replace
+    the trunk), unless the problem brings its own: `network(tasks)` builds a `MultiTaskModel`
+    with one head per task it is given (a spec may drop tasks), in their order.
+    """
+
     name: str
     tasks: tuple[Task, ...]
     train: Split
     val: Split
     test: Split
-    default_trunk: TrunkConfig
+    default_trunk: TrunkConfig = field(default_factory=TrunkConfig)
+    network: NetworkFactory | None = None
 
     @property
     def input_shape(self) -> tuple[int, ...]:
@@ -50,6 +61,22 @@ class Problem:
     @property
     def task_names(self) -> list[str]:
         return [task.name for task in self.tasks]
+
+    def build_model(self, trunk: TrunkConfig | None = None) -> MultiTaskModel:
+        """A freshly initialised network for this problem's tasks (seed torch first)."""
+        if self.network is None:
+            return MultiTaskNet(self.tasks, trunk or self.default_trunk, self.input_shape)
+        if trunk is not None:
+            raise ConfigurationError(
+                f"problem {self.name!r} builds its own network; a trunk cannot replace it."
+            )
+        model = self.network(self.tasks)
+        if not isinstance(model, MultiTaskModel) or len(model.heads) != len(self.tasks):
+            raise ConfigurationError(
+                f"the network of problem {self.name!r} must be a MultiTaskModel with one head "
+                f"per task ({len(self.tasks)})."
+            )
+        return model
 
     def to(self, device: torch.device) -> Problem:
         return replace(

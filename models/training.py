@@ -17,7 +17,7 @@ import torch
 from torch import Tensor
 
 from taskweights.models.errors import ConfigurationError, DivergedError
-from taskweights.models.networks import MultiTaskNet, TrunkConfig
+from taskweights.models.networks import MultiTaskModel, TrunkConfig
 from taskweights.models.problems import Problem, Split
 from taskweights.models.strategies import GradientWeighting, LossWeighting, WeightingStrategy
 from taskweights.models.tasks import Task
@@ -59,7 +59,7 @@ class EpochRecord:
 
 @dataclass(frozen=True)
 class TrainResult:
-    model: MultiTaskNet
+    model: MultiTaskModel
     strategy: WeightingStrategy
     history: list[EpochRecord]
     seconds: float
@@ -95,7 +95,7 @@ def train(
     device = resolve_device(config.device)
     torch.manual_seed(config.seed)
     problem = problem.to(device)
-    model = MultiTaskNet(problem.tasks, trunk or problem.default_trunk, problem.input_shape)
+    model = problem.build_model(trunk)
     model.to(device)
     strategy.to(device)
     optimizer = build_optimizer(model, strategy, config)
@@ -124,7 +124,7 @@ def train(
 
 
 def build_optimizer(
-    model: MultiTaskNet, strategy: WeightingStrategy, config: TrainConfig
+    model: MultiTaskModel, strategy: WeightingStrategy, config: TrainConfig
 ) -> torch.optim.Optimizer:
     """One Adam; the strategy's parameters get their own group: lr * lr_scale, no weight decay,
     and whatever else the strategy's `optimizer_options()` asks for."""
@@ -139,7 +139,7 @@ def build_optimizer(
 
 
 def train_one_epoch(
-    model: MultiTaskNet,
+    model: MultiTaskModel,
     strategy: WeightingStrategy,
     problem: Problem,
     optimizer: torch.optim.Optimizer,
@@ -176,7 +176,9 @@ def train_one_epoch(
     return sizes @ per_step / len(data)
 
 
-def loss_combiner(model: MultiTaskNet, strategy: WeightingStrategy) -> Callable[[Tensor], Tensor]:
+def loss_combiner(
+    model: MultiTaskModel, strategy: WeightingStrategy
+) -> Callable[[Tensor], Tensor]:
     """The one place the loop tells loss-level strategies from gradient-level ones."""
     if isinstance(strategy, GradientWeighting):
         return partial(strategy.combine, shared_parameters=model.shared_parameters())
@@ -196,7 +198,7 @@ def check_finite(train_loss: Tensor, tasks: Sequence[Task], epoch: int) -> None:
 
 @torch.no_grad()
 def evaluate(
-    model: MultiTaskNet, tasks: Sequence[Task], split: Split, batch_size: int = 4096
+    model: MultiTaskModel, tasks: Sequence[Task], split: Split, batch_size: int = 4096
 ) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """Unweighted loss and metric per task on a whole split."""
     model.eval()

@@ -56,7 +56,14 @@ def check_against_models(spec: StudySpec) -> Problem:
         raise SpecError([("problem.tasks", str(error))]) from error
     issues: list[tuple[str, str]] = []
     trunk = spec.problem.trunk
-    if trunk is not None and trunk.type == "cnn" and len(problem.input_shape) != 3:
+    if trunk is not None and problem.network is not None:
+        issues.append(
+            (
+                "problem.trunk",
+                f"problem {spec.problem.name!r} builds its own network; leave trunk out",
+            )
+        )
+    elif trunk is not None and trunk.type == "cnn" and len(problem.input_shape) != 3:
         issues.append(
             (
                 "problem.trunk.type",
