@@ -1,6 +1,6 @@
 """The names `taskweights.models` offers; each loads its module on first use."""
 
-from .errors import ConfigurationError, DivergedError, ModelsError
+from .errors import ConfigurationError, DivergedError, ModelsError, ParameterError
 from .networks import MultiTaskModel, MultiTaskNet, TrunkConfig
 from .problems import (
     NetworkFactory,
@@ -41,6 +41,7 @@ __all__ = [
     "MultiTaskModel",
     "MultiTaskNet",
     "NetworkFactory",
+    "ParameterError",
     "Problem",
     "Split",
     "Task",

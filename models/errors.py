@@ -2,6 +2,7 @@
 
 ModelsError
 ├── ConfigurationError (also ValueError): a task, network, problem or strategy was built wrong
+│   └── ParameterError: one problem parameter is wrong (it names which: `targets.1.column`)
 └── DivergedError: the training loss stopped being finite
 """
 
@@ -12,6 +13,14 @@ class ModelsError(Exception):
 
 class ConfigurationError(ModelsError, ValueError):
     """A component got an argument it cannot work with; the message names it."""
+
+
+class ParameterError(ConfigurationError):
+    """A problem parameter cannot be used: `parameter` is its path within the parameters."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
 
 
 class DivergedError(ModelsError):

@@ -14,7 +14,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from taskweights.models.errors import ConfigurationError
+from taskweights.models.errors import ConfigurationError, ParameterError
 from taskweights.models.networks import MultiTaskModel, MultiTaskNet, TrunkConfig
 from taskweights.models.registry import problem_entry_points
 from taskweights.models.tasks import Task
@@ -222,8 +222,11 @@ def available_problems() -> dict[str, ProblemBuilder]:
     return {name: entry.load() for name, entry in problem_entry_points().items()}
 
 
+EMPTY = inspect.Parameter.empty  # the default of a parameter a spec must set
+
+
 def problem_parameters(builder: ProblemBuilder) -> dict[str, Any]:
-    """The parameters a spec may set for this problem, with their defaults."""
+    """The parameters a spec may set for this problem, with their defaults (or `EMPTY`)."""
     signature = inspect.signature(builder)
     return {
         name: parameter.default
@@ -240,7 +243,11 @@ def build_problem(name: str, params: dict[str, Any], seed: int) -> Problem:
     allowed = problem_parameters(builder)
     unknown = sorted(set(params) - set(allowed))
     if unknown:
-        raise ConfigurationError(
-            f"problem {name!r} has no parameter {unknown[0]!r}; it takes {sorted(allowed)}."
+        raise ParameterError(
+            unknown[0],
+            f"problem {name!r} has no parameter {unknown[0]!r}; it takes {sorted(allowed)}.",
         )
+    missing = [p for p, default in allowed.items() if default is EMPTY and p not in params]
+    if missing:
+        raise ParameterError(missing[0], f"problem {name!r} needs the parameter {missing[0]!r}.")
     return builder(seed, **params)

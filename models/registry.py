@@ -16,6 +16,7 @@ ENTRY_POINT_GROUP = "taskweights.problems"
 BUILT_IN_PROBLEMS = {
     "kendall-toy": "taskweights.models.problems:kendall_toy",
     "digits": "taskweights.models.problems:digits",
+    "csv": "taskweights.models.tabular:csv",
 }
 
 STRATEGIES = {

@@ -77,6 +77,8 @@ class Task:
     """One prediction target of a multi-task problem.
 
     `outputs` is the head's width: targets for regression, classes for multiclass, 1 for binary.
+    `scale`: a regression target trained divided by it (standardised) has its RMSE and MAE
+    multiplied back, so metrics are in the data's own units.
     """
 
     name: str
@@ -84,6 +86,7 @@ class Task:
     outputs: int
     loss: str = ""
     metric: str = ""
+    scale: float = 1.0
 
     def __post_init__(self) -> None:
         if self.kind not in DEFAULTS:
@@ -105,6 +108,8 @@ class Task:
                 f"metric of task {self.name!r} ({self.kind}) must be one of {suitable} "
                 f"but got {self.metric!r}."
             )
+        if not self.scale > 0:
+            raise ConfigurationError(f"scale must be positive but got {self.scale}.")
         if self.outputs < 1 or (self.kind == "multiclass" and self.outputs < 2):
             raise ConfigurationError(
                 f"task {self.name!r} needs at least {2 if self.kind == 'multiclass' else 1} "
@@ -125,9 +130,9 @@ class Task:
     @torch.no_grad()
     def compute_metric(self, output: Tensor, target: Tensor) -> float:
         if self.metric == "rmse":
-            return F.mse_loss(output, target).sqrt().item()
+            return F.mse_loss(output, target).sqrt().item() * self.scale
         if self.metric == "mae":
-            return F.l1_loss(output, target).item()
+            return F.l1_loss(output, target).item() * self.scale
         predicted = _predicted_labels(output, self.kind)
         if self.metric == "accuracy":
             return (predicted == target.long()).float().mean().item()

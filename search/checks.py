@@ -10,6 +10,7 @@ from typing import Any
 
 from taskweights.models import (
     ConfigurationError,
+    ParameterError,
     Problem,
     TrunkConfig,
     build_problem,
@@ -42,6 +43,8 @@ def check_against_models(spec: StudySpec) -> Problem:
     """Build the problem and every strategy once; return the problem (its tasks are needed)."""
     try:
         problem = build_problem(spec.problem.name, spec.problem.params, spec.seed)
+    except ParameterError as error:
+        raise SpecError([(f"problem.params.{error.parameter}", str(error))]) from error
     except ConfigurationError as error:
         field = "problem.name" if str(error).startswith("Unknown") else "problem.params"
         raise SpecError([(field, str(error))]) from error

@@ -93,7 +93,7 @@ def test_bad_specs_are_422_with_every_field_and_nothing_is_stored(http: TestClie
         "/studies",
         json=small_digits_spec("bad3", problem={"name": "digits", "params": {"n": 5}}),
     )
-    assert problem.json()["errors"][0]["field"] == "problem.params"
+    assert problem.json()["errors"][0]["field"] == "problem.params.n"
     over = http.post("/studies", json=small_digits_spec("big", tuned={"trials": 10_000}))
     assert over.json()["errors"][0] == {
         "field": "tuned.trials",

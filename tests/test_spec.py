@@ -39,7 +39,7 @@ def test_strategies_as_names_or_objects() -> None:
     ("change", "field", "reason"),
     [
         ({"problem": {"name": "digitz"}}, "problem.name", "Unknown problem 'digitz'"),
-        ({"problem": {"name": "digits", "params": {"n": 5}}}, "problem.params", "no parameter"),
+        ({"problem": {"name": "digits", "params": {"n": 5}}}, "problem.params.n", "no parameter"),
         ({"tuned": {"trials": 0}}, "tuned.trials", "greater than 0"),
         ({"tuned": {"weight_range": [10, 1]}}, "tuned.weight_range", "low must be below high"),
         ({"tuned": {"sampler": "grid"}}, "tuned.sampler", "'tpe'"),
