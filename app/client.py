@@ -13,11 +13,17 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Literal
 
 import httpx
 
-from taskweights.app.schemas import TERMINAL_STATUSES, StudiesPublic, StudyPublic
+from taskweights.app.schemas import (
+    TERMINAL_STATUSES,
+    DatasetPublic,
+    StudiesPublic,
+    StudyPublic,
+)
 from taskweights.search.results import Comparison
 from taskweights.search.spec import SpecSource, load_spec
 
@@ -124,6 +130,26 @@ class Client:
         """The study's report page; `inline`: plots inlined, a file that opens offline."""
         params = {"inline": "true" if inline else "false"}
         return self._text(self.http.get(f"/studies/{study_id}/report", params=params))
+
+    def add_dataset(self, path: str | Path) -> DatasetPublic:
+        """Upload a CSV file; its `id` is what a csv problem's `dataset` names. The same file
+        uploaded again answers the same dataset."""
+        path = Path(path)
+        with path.open("rb") as file:
+            response = self.http.post(
+                "/datasets", files={"file": (path.name, file, "text/csv")}, timeout=None
+            )
+        return DatasetPublic.model_validate(self._json(response))
+
+    def datasets(self) -> list[DatasetPublic]:
+        return [DatasetPublic.model_validate(d) for d in self._json(self.http.get("/datasets"))]
+
+    def dataset(self, dataset_id: str) -> DatasetPublic:
+        return DatasetPublic.model_validate(self._json(self.http.get(f"/datasets/{dataset_id}")))
+
+    def delete_dataset(self, dataset_id: str) -> None:
+        """Refused (409) while a queued or running study reads it."""
+        self._raise_for_error(self.http.delete(f"/datasets/{dataset_id}"))
 
     def cancel(self, study_id: int) -> StudyPublic:
         return StudyPublic.model_validate(

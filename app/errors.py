@@ -17,3 +17,12 @@ class StudyNotFinishedError(Exception):
             f"study {study.name!r} is {study.status}; the comparison exists once it is done"
         )
         self.study = study
+
+
+class DatasetInUse(Exception):
+    """A queued or running study reads the dataset: it stays until they end (API: 409)."""
+
+    def __init__(self, dataset_id: str, studies: list[tuple[int, str, str]]) -> None:
+        names = ", ".join(f"{name} ({status})" for _, name, status in studies)
+        super().__init__(f"dataset {dataset_id} is used by {names}; cancel or wait for them")
+        self.study_ids = [study_id for study_id, _, _ in studies]

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from taskweights.app.cli.render import StudyProgress
+from taskweights.app.schemas import DatasetPublic
 from taskweights.app.settings import Settings
 from taskweights.search.events import EventHandler, PhaseStarted, ignore
 from taskweights.search.results import Comparison
@@ -53,6 +54,7 @@ def run_study(
 
     from taskweights.app.db import studies
     from taskweights.app.db.database import Database, upgrade_database
+    from taskweights.app.db.datasets import reading_datasets
     from taskweights.app.db.tables import StudyRow
     from taskweights.app.workers.worker import Worker
     from taskweights.models.errors import ModelsError
@@ -61,8 +63,9 @@ def run_study(
     settings = Settings()
     study_spec = load_spec(spec)
     url = db or settings.db_url
-    tasks = task_infos(check_against_models(study_spec))
     upgrade_database(url)
+    with reading_datasets(url, settings.data_dir):
+        tasks = task_infos(check_against_models(study_spec))
     database = Database(url)
     threads = torch.get_num_threads()  # the caller's, given back after the run
     bars = StudyProgress(Console(stderr=True)) if progress else nullcontext(on_event)
@@ -77,6 +80,7 @@ def run_study(
                 grace_seconds=settings.grace_seconds,
                 study_id=study_id,
                 on_event=handler,
+                data_dir=settings.data_dir,
             )
             worker.run(poll_seconds=UNITS_OF_OTHERS_POLL_S, until_finished=True)
             handler(PhaseStarted("done"))
@@ -162,3 +166,34 @@ def load_comparison(name: str, db: str | None = None) -> Comparison:
 
     with _opened(db) as (session, storage):
         return studies.finished_comparison(session, storage, _by_name(session, name))
+
+
+def add_dataset(path: str | Path, db: str | None = None) -> DatasetPublic:
+    """Store a CSV file in the database `db` (as POST /datasets does); its `id` is what a csv
+    problem's `dataset` names. Raises `DatasetFileError` if the file is no CSV table."""
+    from taskweights.app.db import datasets
+
+    content = Path(path).read_bytes()
+    with _opened(db) as (session, _):
+        row, _ = datasets.add(session, content, Path(path).name)
+        datasets.write_cached(Settings().data_dir / "datasets", row.sha256, content)
+        return DatasetPublic.model_validate(row, from_attributes=True)
+
+
+def list_datasets(db: str | None = None) -> list[DatasetPublic]:
+    """Every dataset stored in the database `db`, oldest first."""
+    from taskweights.app.db import datasets
+
+    with _opened(db) as (session, _):
+        rows = datasets.listed(session)
+        return [DatasetPublic.model_validate(row, from_attributes=True) for row in rows]
+
+
+def delete_dataset(dataset_id: str, db: str | None = None) -> None:
+    """Delete a dataset from the database `db`; `DatasetInUse` while a queued or running study
+    reads it, `KeyError` if there is none."""
+    from taskweights.app.db import datasets
+
+    with _opened(db) as (session, _):
+        if not datasets.remove(session, dataset_id, Settings().data_dir / "datasets"):
+            raise KeyError(f"no dataset {dataset_id!r}")

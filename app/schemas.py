@@ -124,6 +124,26 @@ class ParameterInfo(BaseModel):
     required: bool
 
 
+class ColumnSummary(BaseModel):
+    name: str
+    dtype: str = Field(description="as pandas reads it: int64, float64, str, ...")
+    missing: int = Field(description="empty cells")
+    distinct: int = Field(description="distinct values, missing ones not counted")
+    mean: float | None = Field(default=None, description="numeric columns only")
+    std: float | None = None
+    min: float | None = None
+    max: float | None = None
+
+
+class DatasetPublic(BaseModel):
+    id: str = Field(description="the first 16 hex digits of the file's SHA-256: a spec's dataset")
+    filename: str = Field(description="the name it was uploaded under (a label)")
+    size: int = Field(description="bytes")
+    rows: int
+    columns: list[ColumnSummary]
+    created_at: datetime
+
+
 class ProblemInfo(BaseModel):
     name: str
     description: str

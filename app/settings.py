@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -10,6 +12,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TASKWEIGHTS_")
 
     db_url: str = "sqlite:///taskweights.db"  # one SQLAlchemy URL for Optuna's tables and ours
+    data_dir: Path = Path("taskweights-data")  # this machine's copies of datasets, by hash
+    max_upload_mb: float = 100.0  # the largest dataset POST /datasets takes (else 413)
     threads: int = 1  # torch threads per training process: small models run best on one
     workers: int | None = None  # local workers `serve` starts; None: one per core
     token: str | None = None  # when set, mutating calls and the dashboard need it

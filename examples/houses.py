@@ -30,7 +30,9 @@ def houses(n: int = 1200, seed: int = 7) -> list[dict[str, object]]:
         garden = int(rng.random() < 0.2 + 0.05 * distance)
         insulation = -0.012 * age + rng.normal(0, 0.5)  # unobserved: energy depends on it
         energy = area * (120 - 35 * insulation) + rng.normal(0, 900)
-        energy_class = "ABCDE"[int(np.clip(np.digitize(energy / area, [115, 135, 155, 175]), 0, 4))]
+        energy_class = "ABCDE"[
+            int(np.clip(np.digitize(energy / area, [115, 135, 155, 175]), 0, 4))
+        ]
         price = (
             CITIES[city] * 3200 * area * np.exp(-0.04 * distance)
             + 15000 * garden
@@ -38,7 +40,9 @@ def houses(n: int = 1200, seed: int = 7) -> list[dict[str, object]]:
             + rng.normal(0, 25000)
         )
         ask_premium = rng.normal(0, 0.12)  # how far the asking price was above the market
-        sold_fast = rng.random() < 1 / (1 + np.exp(8 * ask_premium + 0.002 * (energy / area - 140)))
+        sold_fast = rng.random() < 1 / (
+            1 + np.exp(8 * ask_premium + 0.002 * (energy / area - 140))
+        )
         rows.append(
             {
                 "area_m2": round(area, 1),

@@ -32,6 +32,14 @@ def small_digits_spec(name: str = "tiny", **overrides: Any) -> dict[str, Any]:
     return spec
 
 
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's own data directory (datasets' local copies), never the checkout's."""
+    folder = tmp_path / "taskweights-data"
+    monkeypatch.setenv("TASKWEIGHTS_DATA_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def write_spec(tmp_path: Path):
     def write(spec: dict[str, Any], filename: str = "spec.yaml") -> Path:

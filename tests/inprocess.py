@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -18,8 +20,8 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @contextmanager
-def api_on(db_url: str) -> Iterator[TestClient]:
-    app = create_app(Settings(db_url=db_url, token=TOKEN))
+def api_on(db_url: str, **settings: Any) -> Iterator[TestClient]:
+    app = create_app(Settings(db_url=db_url, token=TOKEN, **settings))
     try:
         with TestClient(app, headers=AUTH) as http:
             yield http
@@ -28,9 +30,10 @@ def api_on(db_url: str) -> Iterator[TestClient]:
         app.state.db.dispose()
 
 
-def work(db_url: str, runner: UnitRunner | None = None) -> None:
-    """One worker in this process, until the queue is empty."""
-    worker = Worker(Database(db_url), heartbeat_seconds=1, grace_seconds=30)
+def work(db_url: str, runner: UnitRunner | None = None, data_dir: Path | None = None) -> None:
+    """One worker in this process, until the queue is empty (reading datasets into
+    `data_dir`, when given)."""
+    worker = Worker(Database(db_url), heartbeat_seconds=1, grace_seconds=30, data_dir=data_dir)
     if runner is not None:
         worker.runner = runner
     try:

@@ -146,7 +146,7 @@ def test_a_class_column_with_one_class_is_refused() -> None:
 
 def test_a_missing_target_value_names_its_row(datasets: Files) -> None:
     datasets.files["gaps"] = datasets.files["small"].replace(b"\n5,5,y,k,15\n", b"\n5,5,y,k,\n")
-    with pytest.raises(ParameterError, match="1 missing values .*data row 6"):
+    with pytest.raises(ParameterError, match=r"1 missing values .*data row 6"):
         build_problem(
             "csv", {"dataset": "gaps", "targets": [{"column": "y", "kind": "regression"}]}, 0
         )
@@ -156,7 +156,7 @@ def test_too_few_rows_for_the_splits() -> None:
     target = [{"column": "y", "kind": "regression"}]
     params = {"dataset": "small", "targets": target, "features": ["a", "b"]}
     assert len(build_problem("csv", params, 0).val) == 12
-    with pytest.raises(ParameterError, match="60 rows are too few.* 6 validation") as caught:
+    with pytest.raises(ParameterError, match=r"60 rows are too few.* 6 validation") as caught:
         build_problem("csv", params | {"val_fraction": 0.1}, 0)
     assert caught.value.parameter == "dataset"
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from taskweights.app.api.service import Services
+from taskweights.app.schemas import Problem
 
 bearer = HTTPBearer(auto_error=False, description="the server's TASKWEIGHTS_TOKEN")
 
@@ -39,3 +40,6 @@ def require_token(
 
 ServicesDep = Annotated[Services, Depends(get_services)]
 TokenRequired = [Depends(require_token)]
+UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "the server's token is missing or wrong"}
+}

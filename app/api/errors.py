@@ -2,8 +2,9 @@
 
 ServiceError
 ├── NotFound (404)
-├── Conflict (409): deleting a study that still runs
-└── IdempotencyMismatch (422): an Idempotency-Key reused with another body
+├── Conflict (409): deleting a study that still runs, or a dataset a study still needs
+├── PayloadTooLarge (413): an upload over the server's limit
+└── InvalidInput (422): an Idempotency-Key reused with another body, a file that is no CSV
 search.SpecError (422), search.StudyConflictError (409), search.StudyNotFoundError (404)
 app.errors.StudyNotFinishedError (409): a comparison asked for before the study is done
 models_process.ModelsUnavailable (503): the process that checks specs died twice in a row
@@ -40,8 +41,21 @@ class Conflict(ServiceError):
     status_code = 409
 
 
-class IdempotencyMismatch(ServiceError):
+class PayloadTooLarge(ServiceError):
+    status_code = 413
+
+
+class InvalidInput(ServiceError):
+    """A 422 in the documented shape: `detail`, and the field at fault with the reason."""
+
     status_code = 422
+
+    def __init__(self, detail: str, field: str, reason: str) -> None:
+        super().__init__(detail, errors=[{"field": field, "reason": reason}])
+
+
+class IdempotencyMismatch(InvalidInput):
+    pass
 
 
 def _spec_problem(

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from taskweights.app.api.errors import install_error_handlers
 from taskweights.app.api.events import StudyPollers
 from taskweights.app.api.models_process import MODELS
-from taskweights.app.api.routes import catalog, health, report, studies
+from taskweights.app.api.routes import catalog, datasets, health, report, studies
 from taskweights.app.db.database import Database, upgrade_database
 from taskweights.app.schemas import ValidationProblem
 from taskweights.app.settings import Settings
@@ -68,7 +68,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.pollers = StudyPollers()  # one per study its event streams follow
     MODELS.start()  # warms up while the first requests are answered
     install_error_handlers(app)
-    for module in (studies, report, catalog, health):
+    for module in (studies, datasets, report, catalog, health):
         app.include_router(module.router)
     dashboard: WSGIApp = optuna_dashboard.wsgi(app.state.storage)
     if settings.token:

@@ -21,6 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from taskweights.app.schemas import ParameterInfo, ProblemInfo, StrategyInfo
+from taskweights.models.datasets import DatasetSource
 from taskweights.models.registry import BUILT_IN_PROBLEMS
 from taskweights.search.errors import SpecError
 from taskweights.search.scores import TaskInfo
@@ -52,9 +53,12 @@ class ModelsProcess:
         warm = self._warm
         return warm is not None and warm.done() and warm.exception() is None
 
-    def check(self, spec: StudySpec) -> list[TaskInfo]:
-        """The problem's tasks, once the spec's problem and strategies build; else `SpecError`."""
-        tasks, issues = self._call(_check, spec.model_dump(mode="json"))
+    def check(self, spec: StudySpec, datasets: DatasetSource | None = None) -> list[TaskInfo]:
+        """The problem's tasks, once the spec's problem and strategies build; else `SpecError`.
+
+        `datasets`: where a problem reading an uploaded dataset (csv) finds it (picklable).
+        """
+        tasks, issues = self._call(_check, spec.model_dump(mode="json"), datasets)
         if issues:
             raise SpecError(issues)
         return [TaskInfo.model_validate(task) for task in tasks]
@@ -121,9 +125,13 @@ def _warm_up() -> None:
             build_problem(name, {}, 0)
 
 
-def _check(data: dict[str, Any]) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+def _check(
+    data: dict[str, Any], datasets: DatasetSource | None
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    from taskweights.models.datasets import use_datasets
     from taskweights.search.checks import check_against_models, task_infos
 
+    use_datasets(datasets)
     try:
         problem = check_against_models(StudySpec.model_validate(data))
     except SpecError as error:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from taskweights.app.api.errors import Conflict, IdempotencyMismatch, NotFound
 from taskweights.app.api.models_process import ModelsProcess
 from taskweights.app.db import queue, studies
+from taskweights.app.db.datasets import database_datasets
 from taskweights.app.db.tables import TERMINAL, EpochRow, StudyRow, WorkUnitRow
 from taskweights.app.schemas import (
     EpochWeights,
@@ -76,13 +77,16 @@ def create_study(
         if earlier is not None:
             if earlier.request_hash != digest:
                 raise IdempotencyMismatch(
-                    "this Idempotency-Key was used with another request body"
+                    "this Idempotency-Key was used with another request body",
+                    "Idempotency-Key",
+                    "already used with another request body",
                 )
             return earlier, True
     check_limits(spec, services.settings)
     if session.scalar(select(StudyRow.id).where(StudyRow.name == spec.name)) is not None:
         raise StudyConflictError(f"a study named {spec.name!r} already exists")
-    tasks = services.models.check(spec)  # builds the problem and strategies, in the child
+    datasets = database_datasets(services.settings.db_url, services.settings.data_dir)
+    tasks = services.models.check(spec, datasets)  # builds problem and strategies, in the child
     direction = Score(spec.score, tuple(tasks)).direction
     prepare_study(services.storage, spec, direction)  # its Optuna studies, for the dashboard
     return studies.create(session, spec, tasks, idempotency_key, digest), False

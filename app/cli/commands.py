@@ -9,6 +9,8 @@
     taskweights db upgrade [--db URL]                 create or migrate the database
     taskweights submit SPEC --url URL [--wait]        send a spec to a server
     taskweights status ID --url URL                   a submitted study's progress
+    taskweights dataset add FILE [--db | --url]       store a CSV file for the csv problem
+                        list | show ID | delete ID    (app/cli/datasets.py)
 
 Exit codes: 0 done, 1 the run failed, 2 bad input (a spec, a name, an argument, a comparison of
 a study not done yet), 130 interrupted.
@@ -24,10 +26,12 @@ from pathlib import Path
 import httpx
 from rich.console import Console
 
+from taskweights.app.cli import datasets
 from taskweights.app.cli.render import follow_events, print_comparison, print_status
 from taskweights.app.client import ApiError, Client
-from taskweights.app.errors import StudyNotFinishedError
+from taskweights.app.errors import DatasetInUse, StudyNotFinishedError
 from taskweights.app.settings import Settings
+from taskweights.models.datasets import DatasetFileError
 from taskweights.models.errors import ModelsError
 from taskweights.search.errors import SpecError, StudyConflictError, StudyNotFoundError
 from taskweights.search.results import Comparison
@@ -114,6 +118,7 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     status = commands.add_parser("status", help="a submitted study's progress")
     status.add_argument("study", type=int, help="the study's id")
     server_options(status)
+    datasets.add_parser(commands, db_option, server_options)
     return parser
 
 
@@ -254,6 +259,8 @@ def dispatch(args: argparse.Namespace, settings: Settings, console: Console) -> 
         return command_compare(args, console)
     if args.command == "report" and args.url:
         return command_report(args, console)
+    if args.command == "dataset":
+        return datasets.command_dataset(args, console, UsageError)
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -296,7 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         errors.print(f"[red]error:[/red] {error}", highlight=False)
         print_status(errors, error.study)
         return USAGE_ERROR
-    except (StudyConflictError, StudyNotFoundError, UsageError) as error:
+    except (StudyConflictError, StudyNotFoundError, UsageError, DatasetFileError) as error:
         errors.print(f"[red]error:[/red] {error}", highlight=False)
         return USAGE_ERROR
     except ApiError as error:
@@ -310,6 +317,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ModelsError as error:
         errors.print(f"[red]error:[/red] the study failed: {error}", highlight=False)
         return RUN_FAILED
+    except DatasetInUse as error:
+        errors.print(f"[red]error:[/red] {error}", highlight=False)
+        return USAGE_ERROR
+    except FileNotFoundError as error:
+        errors.print(f"[red]error:[/red] no such file: {error.filename}", highlight=False)
+        return USAGE_ERROR
     except KeyboardInterrupt:
         errors.print("interrupted: rerun the same command to resume where it stopped.")
         return 130

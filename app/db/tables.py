@@ -15,13 +15,14 @@ from sqlalchemy import (
     Dialect,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column
 
 from taskweights.app.schemas import TERMINAL_STATUSES
 from taskweights.search.scores import TaskInfo
@@ -169,3 +170,22 @@ class WorkerRow(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
     unit_id: Mapped[int | None]
+
+
+class DatasetRow(Base):
+    """An uploaded CSV file, by content: the same bytes are one dataset, whoever sends them.
+
+    The file itself is in the database, so a worker on any machine can read it; `content` is
+    loaded only when asked for (listing datasets never reads the files).
+    """
+
+    __tablename__ = "taskweights_datasets"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)  # sha256[:16]
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(255))  # as uploaded: a label, never a path
+    size: Mapped[int] = mapped_column(Integer)  # bytes
+    rows: Mapped[int] = mapped_column(Integer)
+    columns: Mapped[list[dict[str, Any]]]  # per column: name, dtype, missing, distinct, ...
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -15,7 +15,9 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import replace
+from pathlib import Path
 
 import optuna
 import torch
@@ -23,6 +25,7 @@ from sqlalchemy import delete, update
 
 from taskweights.app.db import counters
 from taskweights.app.db.database import Database, upgrade_database
+from taskweights.app.db.datasets import reading_datasets
 from taskweights.app.db.queue import Claim, claim_next, finish, release
 from taskweights.app.db.tables import (
     TERMINAL,
@@ -75,8 +78,10 @@ class Worker:
         runner: UnitRunner = run_unit,
         study_id: int | None = None,
         on_event: EventHandler | None = None,
+        data_dir: Path | None = None,
     ) -> None:
         self.db = db
+        self.data_dir = data_dir  # where this machine copies datasets; None: it reads none
         self.runner = runner
         self.study_id, self.on_event = study_id, on_event
         self.phase: Phase | None = None
@@ -94,8 +99,13 @@ class Worker:
         `until_finished`, until this worker's study is done, failed or cancelled."""
         self._register()
         log.info("worker %s ready", self.id)
+        datasets = (
+            nullcontext()
+            if self.data_dir is None
+            else reading_datasets(self.db.url, self.data_dir)
+        )
         try:
-            with PULSE.beating(self._beat, self.heartbeat_seconds):
+            with datasets, PULSE.beating(self._beat, self.heartbeat_seconds):
                 self._claim_and_run(poll_seconds, once, until_finished)
         finally:
             self.stopping.set()
@@ -240,6 +250,7 @@ def run_worker(settings: Settings, once: bool = False) -> None:
         threads=settings.threads,
         heartbeat_seconds=settings.heartbeat_seconds,
         grace_seconds=settings.grace_seconds,
+        data_dir=settings.data_dir,
     )
     stop_on_signals(worker.stop)
     worker.run(once=once)

@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 from fastapi.sse import EventSourceResponse
 
 from taskweights.app.api import service
-from taskweights.app.api.deps import ServicesDep, TokenRequired
+from taskweights.app.api.deps import UNAUTHORIZED, ServicesDep, TokenRequired
 from taskweights.app.api.events import event_stream
 from taskweights.app.exports import comparison_csv, trials_csv
 from taskweights.app.schemas import (
@@ -26,9 +26,6 @@ from taskweights.search import Comparison, StudySpec
 router = APIRouter(prefix="/studies", tags=["studies"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "no study with this id"}
-}
-UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
-    401: {"model": Problem, "description": "the server's token is missing or wrong"}
 }
 # ids and offsets stay within the database's integer columns: beyond, 422 (not a 500)
 StudyId = Annotated[int, PathParam(ge=0, le=MAX_DB_INT)]
