@@ -2,7 +2,7 @@
 
 from .app.client import ApiError, Client
 from .app.errors import StudyNotFinishedError
-from .app.local import load_comparison, run_study
+from .app.local import add_dataset, load_comparison, run_study
 from .search.errors import SpecError, StudyConflictError, StudyNotFoundError
 from .search.results import ArmResult, Comparison, Verdict
 from .search.spec import StudySpec, load_spec
@@ -20,6 +20,7 @@ __all__ = [
     "StudyNotFoundError",
     "StudySpec",
     "Verdict",
+    "add_dataset",
     "load_comparison",
     "load_spec",
     "run_study",

@@ -4,6 +4,8 @@ only when no queued or running study needs them; read by workers from the databa
 from __future__ import annotations
 
 import hashlib
+import json
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,9 +14,11 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
+import taskweights as tw
 from taskweights.app.cli import commands as cli
 from tests.conftest import fresh_database
 from tests.inprocess import api_on, work
+from tests.server import TASKWEIGHTS, running_server
 
 HOUSES = Path(__file__).resolve().parent.parent / "examples" / "houses.csv"
 HOUSES_ID = hashlib.sha256(HOUSES.read_bytes()).hexdigest()[:16]
@@ -234,3 +238,50 @@ def test_the_cli_says_what_is_wrong_with_exit_code_2(
     assert "no data rows" in capsys.readouterr().err
     assert cli.main(["dataset", "add", "--db", db]) == 2
     assert "needs a CSV file" in capsys.readouterr().err
+
+
+def test_a_dataset_through_a_real_server_its_workers_and_the_cli(
+    tmp_path: Path, write_spec: Any
+) -> None:
+    """`taskweights dataset add --url`, then `submit --wait`: a real uvicorn server and a
+    worker process train the uploaded table."""
+    db_url = f"sqlite:///{tmp_path / 'served.db'}"
+    with running_server(db_url, workers=1) as url:
+        added = subprocess.run(
+            [TASKWEIGHTS, "dataset", "add", str(HOUSES), "--url", url],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert added.returncode == 0, added.stderr
+        assert f"dataset {HOUSES_ID} (houses.csv)" in added.stdout
+        spec = write_spec(csv_spec("served") | {"strategies": ["dwa"]})
+        submitted = subprocess.run(
+            [TASKWEIGHTS, "submit", str(spec), "--url", url, "--wait", "--json"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert submitted.returncode == 0, submitted.stderr
+        comparison = json.loads(submitted.stdout)
+        assert {arm["arm"] for arm in comparison["arms"]} == {"tuned", "dwa"}
+        listed = subprocess.run(
+            [TASKWEIGHTS, "dataset", "list", "--url", url],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert HOUSES_ID in listed.stdout
+
+
+def test_a_script_stores_a_table_and_runs_a_study_on_it(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'local.db'}"
+    dataset = tw.add_dataset(HOUSES, db=db)
+    assert dataset.id == HOUSES_ID and dataset.rows == 1200
+    features = ["area_m2", "rooms", "age_years", "city"]
+    spec = csv_spec("local", targets=TARGETS[:2], features=features) | {"strategies": ["equal"]}
+    comparison = tw.run_study(spec, db=db)
+    assert {task.name for task in comparison.tasks} == {"price_eur", "energy_class"}
