@@ -54,7 +54,8 @@ ENV PATH="/opt/venv/bin:${PATH}" \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     HOME=/data \
-    TASKWEIGHTS_DB_URL=sqlite:////data/taskweights.db
+    TASKWEIGHTS_DB_URL=sqlite:////data/taskweights.db \
+    TASKWEIGHTS_DATA_DIR=/data/taskweights-data
 
 WORKDIR /data
 VOLUME ["/data"]

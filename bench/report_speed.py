@@ -4,7 +4,7 @@ What: the study of bench/comparison_speed.py (TRIALS tuned trials, 5 learned arm
 evaluation seeds), stored as a finished study would be: its row in our tables (done) and the
 epochs of every learned arm's evaluation runs (what the weights plot draws). Then, timed:
 - the page as the API serves it (`inline=False`: the comparison and the HTML; plots are
-  requests of their own),
+  requests of their own), the first time (the comparison built) and after (kept),
 - the five plots drawn the first time, and served again from the cache,
 - the page as `taskweights report` writes it (`inline=True`: every plot inlined).
 Goal (issue 11): a 200-trial study's report in under 2 s; plots cached once it is done.
@@ -112,6 +112,10 @@ def main() -> None:
             def page() -> None:
                 build_report(session, storage, row, links, inline=False)
 
+            def first_page() -> None:
+                studies.forget_finished()
+                page()
+
             def plots() -> None:
                 for name in PLOTS:
                     plot(row, comparison, name)
@@ -123,6 +127,7 @@ def main() -> None:
                 PLOT_CACHE.clear()
                 plots()
 
+            built = timed(first_page, args.repeats)
             served = timed(page, args.repeats)
             drawn = timed(first_plots, 1)
             cached = timed(plots, args.repeats)
@@ -130,7 +135,8 @@ def main() -> None:
     db.dispose()
     print(f"{args.trials} tuned trials, 5 learned arms, {args.seeds} seeds; goal < {GOAL_S} s")
     rows = [
-        ("served page (comparison + HTML)", served),
+        ("served page, comparison built", built),
+        ("served page, comparison kept", served),
         ("five plots, first drawing", drawn),
         ("five plots, from the cache", cached),
         ("offline file (plots cached)", written),
@@ -138,7 +144,7 @@ def main() -> None:
     for what, seconds in rows:
         median, worst = statistics.median(seconds), max(seconds)
         print(f"  {what:34s} median {1000 * median:7.0f} ms   worst {1000 * worst:7.0f} ms")
-    first = statistics.median(served) + drawn[0]
+    first = statistics.median(built) + drawn[0]
     verdict = "meets" if first < GOAL_S else "MISSES"
     print(f"  a first full report (page + every plot drawn): {first:.2f} s: {verdict} the goal")
 

@@ -14,11 +14,12 @@ import pytest
 from markupsafe import escape
 from PIL import Image
 
+from taskweights.app.db import studies
 from taskweights.app.db.database import Database
 from taskweights.app.db.tables import StudyRow
 from taskweights.app.local import load_comparison, run_study
 from taskweights.app.report.build import cached_plot
-from taskweights.search import Comparison, validate_spec
+from taskweights.search import Comparison, storage_at, validate_spec
 from taskweights.search.plots import PLOTS
 from tests.conftest import small_digits_spec
 from tests.inprocess import api_on
@@ -103,6 +104,19 @@ def test_plots_are_served_as_png_and_svg_and_kept_once_drawn(finished) -> None:
         database.dispose()
     assert unknown.status_code == 422
     assert unknown.json()["errors"][0]["field"] == "path.file"
+
+
+def test_a_done_study_s_comparison_is_built_once_per_process(finished) -> None:
+    url, comparison = finished
+    database = Database(url)
+    try:
+        with database.session() as session, storage_at(url) as storage:
+            study = session.get_one(StudyRow, 1)
+            first = studies.finished_comparison(session, storage, study)
+            assert studies.finished_comparison(session, storage, study) is first
+    finally:
+        database.dispose()
+    assert first == comparison
 
 
 def test_a_study_not_done_has_a_live_report_and_no_plots_yet(tmp_path: Path) -> None:

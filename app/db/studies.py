@@ -6,6 +6,7 @@ answers "is it finished?" for the API (409 until it is done) and the CLI (exit 2
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 import optuna
@@ -125,9 +126,36 @@ def finished_comparison(
     study: StudyRow,
     links: dict[str, str] | None = None,
 ) -> Comparison:
-    """The comparison of a done study; `StudyNotFinishedError` (with its progress) before that."""
+    """The comparison of a done study; `StudyNotFinishedError` (with its progress) before that.
+
+    A done study never changes, so its comparison is built once per process and kept: a report
+    page's plot requests, each a comparison, cost one build. Treat it as read-only.
+    """
     if study.status != "done":
         raise StudyNotFinishedError(public(session, storage, study, links or {}))
+    key = (study.id, study.name, study.created_at)
+    with _FINISHED_LOCK:
+        kept = _FINISHED.get(key)
+    if kept is not None:
+        return kept
     comparison = load_comparison(storage, study.read_spec(), study.read_tasks())
     learned = [arm.arm for arm in comparison.arms if arm.strategy not in STATIC_STRATEGIES]
-    return comparison.model_copy(update={"trajectories": trajectories(session, study.id, learned)})
+    comparison = comparison.model_copy(
+        update={"trajectories": trajectories(session, study.id, learned)}
+    )
+    with _FINISHED_LOCK:
+        _FINISHED[key] = comparison
+        while len(_FINISHED) > FINISHED_KEPT:
+            _FINISHED.pop(next(iter(_FINISHED)))
+    return comparison
+
+
+FINISHED_KEPT = 32  # comparisons of done studies kept per process (a few hundred kB each)
+_FINISHED: dict[tuple[object, ...], Comparison] = {}
+_FINISHED_LOCK = threading.Lock()
+
+
+def forget_finished() -> None:
+    """Drop the kept comparisons (benchmarks time a first view)."""
+    with _FINISHED_LOCK:
+        _FINISHED.clear()
