@@ -6,6 +6,9 @@
     print(result.verdict.statement)
     tw.load_comparison("digits-demo", db="sqlite:///tw.db").to_frame()
 
+A script's own problems run here too: `tw.run_study(spec, problems={"mine": factory})`, where
+`factory(seed, **params)` returns a `taskweights.models.Problem` as the built-in ones do.
+
 A local run stores its study as a server would (a row, work units, counters, every epoch) and
 is a worker of that study alone, so `taskweights serve` on the same database shows it, its
 `/sigmas` included, and rerunning the same spec resumes it.
@@ -13,7 +16,7 @@ is a worker of that study alone, so `taskweights serve` on the same database sho
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +26,7 @@ from rich.console import Console
 from taskweights.app.cli.render import StudyProgress
 from taskweights.app.schemas import DatasetPublic
 from taskweights.app.settings import Settings
+from taskweights.models.registry import local_problems
 from taskweights.search.events import EventHandler, PhaseStarted, ignore
 from taskweights.search.results import Comparison
 from taskweights.search.spec import SpecSource, load_spec
@@ -33,6 +37,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from taskweights.app.db.tables import StudyRow
+    from taskweights.models.problems import Problem
 
 UNITS_OF_OTHERS_POLL_S = 1.0  # waiting on units that other workers of this database hold
 
@@ -42,14 +47,25 @@ def run_study(
     db: str | None = None,
     progress: bool = False,
     on_event: EventHandler = ignore,
+    problems: Mapping[str, Callable[..., Problem]] | None = None,
 ) -> Comparison:
     """Run (or resume) a study here and return its comparison.
 
     `spec`: a `StudySpec`, a mapping, or a YAML/JSON file. `db`: an SQLAlchemy URL (default:
     `TASKWEIGHTS_DB_URL`, else sqlite:///taskweights.db). `progress`: draw rich progress bars
-    on stderr; `on_event` receives every progress event instead. Raises `ModelsError` if the
-    study failed (the reason is the study's error).
+    on stderr; `on_event` receives every progress event instead. `problems`: problems of this
+    script by name (`factory(seed, **params) -> Problem`, its keyword-only parameters are what
+    the spec's `problem.params` may set), nameable by the spec during this call; a name may not
+    be a built-in problem's or an installed plugin's. Raises `ModelsError` if the study failed
+    (the reason is the study's error).
     """
+    with local_problems(problems or {}):  # the worker below trains in this process
+        return _run_here(spec, db, progress, on_event)
+
+
+def _run_here(
+    spec: SpecSource, db: str | None, progress: bool, on_event: EventHandler
+) -> Comparison:
     import torch  # only now: `import taskweights` stays light
 
     from taskweights.app.db import studies

@@ -10,7 +10,13 @@ from .problems import (
     build_problem,
     problem_parameters,
 )
-from .registry import ENTRY_POINT_GROUP, problem_names, strategy_names
+from .registry import (
+    ENTRY_POINT_GROUP,
+    local_problems,
+    problem_names,
+    problem_sources,
+    strategy_names,
+)
 from .strategies import (
     STRATEGIES,
     GradientWeighting,
@@ -53,8 +59,10 @@ __all__ = [
     "build_problem",
     "build_strategy",
     "evaluate",
+    "local_problems",
     "problem_names",
     "problem_parameters",
+    "problem_sources",
     "resolve_device",
     "strategy_names",
     "strategy_parameters",

@@ -16,7 +16,7 @@ from torch import Tensor
 
 from taskweights.models.errors import ConfigurationError, ParameterError
 from taskweights.models.networks import MultiTaskModel, MultiTaskNet, TrunkConfig
-from taskweights.models.registry import problem_entry_points
+from taskweights.models.registry import local_problem_builders, problem_entry_points
 from taskweights.models.tasks import Task
 
 
@@ -218,8 +218,10 @@ ProblemBuilder = Callable[..., Problem]
 
 
 def available_problems() -> dict[str, ProblemBuilder]:
-    """Built-in problems plus those installed as `taskweights.problems` entry points."""
-    return {name: entry.load() for name, entry in problem_entry_points().items()}
+    """Built-in problems, those installed as `taskweights.problems` entry points, and those a
+    script registered for a local run (`registry.local_problems`)."""
+    installed = {name: entry.load() for name, entry in problem_entry_points().items()}
+    return installed | local_problem_builders()
 
 
 EMPTY = inspect.Parameter.empty  # the default of a parameter a spec must set

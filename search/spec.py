@@ -34,6 +34,9 @@ from pydantic import (
 from taskweights.models.registry import problem_names, strategy_names
 from taskweights.search.errors import SpecError
 
+# The validation context of a stored spec: its problem was checked when it was stored, and may
+# be one this process cannot build (a local run's problem, a plugin installed elsewhere).
+STORED: Mapping[str, bool] = {"stored": True}
 RESERVED_ARMS = frozenset({"tuned", "reference", "evaluation"})
 SCORE_PATTERN = re.compile(r"^(delta_m|pareto|task:.+)$")
 FRONT_PREFIX = "tuned-"  # score: pareto evaluates front points as arms tuned-<trial number>
@@ -88,7 +91,9 @@ class ProblemSpec(StrictModel):
 
     @field_validator("name")
     @classmethod
-    def _known(cls, name: str) -> str:
+    def _known(cls, name: str, info: ValidationInfo) -> str:
+        if info.context and info.context.get("stored"):  # a stored study stays readable
+            return name
         problems = problem_names()
         if name not in problems:
             raise ValueError(f"Unknown problem {name!r}; choose from {problems}.")
@@ -314,13 +319,14 @@ def field_issues(errors: Sequence[Any]) -> list[tuple[str, str]]:
     return [(_field_path(e["loc"]), _reason(e)) for e in errors]
 
 
-def parse_spec(data: Any) -> StudySpec:
+def parse_spec(data: Any, stored: bool = False) -> StudySpec:
     """A `StudySpec` from plain data, or `SpecError` listing every bad field and why.
 
     Shapes, ranges and names only; `search.checks.validate_spec` also builds what it names.
+    `stored`: a spec read back from storage, whose problem name is not checked again.
     """
     try:
-        return StudySpec.model_validate(data)
+        return StudySpec.model_validate(data, context=STORED if stored else None)
     except ValidationError as error:
         raise SpecError(field_issues(error.errors(include_url=False))) from None
 
@@ -386,4 +392,4 @@ def _read_stored(stored_json: str, version: int) -> StudySpec:
     upgraded = json.loads(stored_json)
     for step in range(version, SPEC_VERSION):
         upgraded = UPGRADES[step](upgraded)
-    return parse_spec(upgraded)
+    return parse_spec(upgraded, stored=True)

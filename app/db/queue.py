@@ -11,6 +11,7 @@ claim nothing.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -68,10 +69,14 @@ def reap(session: Session, grace_seconds: float) -> None:
 
 
 def claim_next(
-    db: Database, worker: str, grace_seconds: float = 30.0, study_id: int | None = None
+    db: Database,
+    worker: str,
+    grace_seconds: float = 30.0,
+    study_id: int | None = None,
+    skip: Collection[int] = (),
 ) -> Claim | None:
-    """Take the oldest queued unit of a study still in progress (of `study_id`'s, if given),
-    or None if there is none."""
+    """Take the oldest queued unit of a study still in progress (of `study_id`'s, if given;
+    none of the studies in `skip`), or None if there is none."""
     with db.session() as session:
         reap(session, grace_seconds)
     with db.session() as session:
@@ -84,6 +89,8 @@ def claim_next(
         )
         if study_id is not None:
             candidate = candidate.where(WorkUnitRow.study_id == study_id)
+        if skip:
+            candidate = candidate.where(WorkUnitRow.study_id.not_in(skip))
         if session.get_bind().dialect.name == "postgresql":
             candidate = candidate.with_for_update(of=WorkUnitRow, skip_locked=True)
         now = utcnow()
@@ -177,6 +184,17 @@ def release(db: Database, claim: Claim) -> None:
             update(WorkUnitRow)
             .where(WorkUnitRow.id == claim.unit_id, WorkUnitRow.state == "running")
             .values(state="queued", worker=None)
+        )
+
+
+def decline(db: Database, claim: Claim) -> None:
+    """Give back a unit this worker cannot run (its problem is not installed here) as if it had
+    never been claimed: a worker that can run it takes it."""
+    with db.session() as session:
+        session.execute(
+            update(WorkUnitRow)
+            .where(WorkUnitRow.id == claim.unit_id, WorkUnitRow.state == "running")
+            .values(state="queued", worker=None, attempts=WorkUnitRow.attempts - 1)
         )
 
 

@@ -26,7 +26,7 @@ from sqlalchemy import delete, update
 from taskweights.app.db import counters
 from taskweights.app.db.database import Database, upgrade_database
 from taskweights.app.db.datasets import reading_datasets
-from taskweights.app.db.queue import Claim, claim_next, finish, release
+from taskweights.app.db.queue import Claim, claim_next, decline, finish, release
 from taskweights.app.db.tables import (
     TERMINAL,
     EpochRow,
@@ -37,7 +37,7 @@ from taskweights.app.db.tables import (
 )
 from taskweights.app.settings import Settings
 from taskweights.app.workers.processes import log_to_stderr
-from taskweights.models import ModelsError
+from taskweights.models import ModelsError, problem_names
 from taskweights.search import (
     EpochFinished,
     Event,
@@ -90,6 +90,7 @@ class Worker:
         self.id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.stopping = threading.Event()
         self.current: Claim | None = None
+        self.foreign: set[int] = set()  # studies whose problem this process cannot build
         torch.set_num_threads(threads)
 
     def run(
@@ -115,11 +116,21 @@ class Worker:
 
     def _claim_and_run(self, poll_seconds: float, once: bool, until_finished: bool) -> None:
         while not self.stopping.is_set():
-            claim = claim_next(self.db, self.id, self.grace_seconds, self.study_id)
+            claim = claim_next(self.db, self.id, self.grace_seconds, self.study_id, self.foreign)
             if claim is None:
                 if once or (until_finished and self._study_finished()):
                     return
                 self.stopping.wait(poll_seconds)
+                continue
+            if claim.spec.problem.name not in problem_names():
+                # a local run's problem, or a plugin not installed here: left to who has it
+                log.info(
+                    "leaving study %s: no problem %r here",
+                    claim.spec.name,
+                    claim.spec.problem.name,
+                )
+                decline(self.db, claim)
+                self.foreign.add(claim.study_id)
                 continue
             self._run_unit(claim)
 
