@@ -148,6 +148,10 @@ class ProblemInfo(BaseModel):
     name: str
     description: str
     params: list[ParameterInfo]
+    source: str = Field(
+        description="where it comes from: 'built-in', or the name of the installed distribution "
+        "whose `taskweights.problems` entry point adds it (e.g. 'taskweights-hydranet')"
+    )
 
 
 class StrategyInfo(BaseModel):

@@ -167,6 +167,7 @@ def test_the_catalog_and_health(http: TestClient) -> None:
     assert {"digits", "kendall-toy"} <= set(problems)
     kendall = {p["name"]: p["default"] for p in problems["kendall-toy"]["params"]}
     assert kendall["noise"] == [10.0, 1.0]
+    assert {problems[name]["source"] for name in ("digits", "kendall-toy")} == {"built-in"}
     strategies = {s["name"]: s for s in http.get("/strategies").json()}
     assert strategies["gradnorm"]["level"] == "gradient"
     assert {p["name"]: p for p in strategies["fixed"]["params"]}["weights"]["required"]

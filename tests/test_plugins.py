@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from taskweights.app.api.models_process import _catalog
+from taskweights.app.schemas import ProblemInfo
 from taskweights.models import available_problems, build_problem
 from taskweights.search import SpecError, validate_spec
 
@@ -58,3 +60,13 @@ def test_a_spec_can_name_a_plugin_problem_and_its_parameters(installed_plugin: N
 def test_without_the_plugin_the_name_is_unknown() -> None:
     with pytest.raises(SpecError, match="Unknown problem 'two-sines'"):
         validate_spec({"name": "p", "problem": {"name": "two-sines"}})
+
+
+def test_the_catalog_names_the_distribution_a_plugin_comes_from(installed_plugin: None) -> None:
+    """What the models process answers for GET /problems (run here: its child process would
+    not see this test's sys.path)."""
+    problems, _ = _catalog()
+    found = {p.name: p for p in map(ProblemInfo.model_validate, problems)}
+    assert found["two-sines"].source == "two-sines-plugin"
+    assert [(p.name, p.default) for p in found["two-sines"].params] == [("n", 200)]
+    assert found["digits"].source == "built-in"

@@ -145,14 +145,17 @@ def _catalog() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         GradientWeighting,
         available_problems,
         problem_parameters,
+        problem_sources,
         strategy_parameters,
     )
 
+    sources = problem_sources()
     problems = [
         ProblemInfo(
             name=name,
             description=_summary(builder),
             params=_parameters(problem_parameters(builder)),
+            source=sources[name],
         )
         for name, builder in sorted(available_problems().items())
     ]

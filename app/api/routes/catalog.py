@@ -12,7 +12,8 @@ router = APIRouter(tags=["catalog"])
 
 @router.get("/problems")
 def list_problems(services: ServicesDep) -> list[ProblemInfo]:
-    """Built-in problems and those installed as `taskweights.problems` entry points."""
+    """Built-in problems and those installed as `taskweights.problems` entry points (each
+    with the distribution it comes from), with their parameters and defaults."""
     problems, _ = services.models.catalog()
     return problems
 
