@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -111,3 +114,45 @@ def wait_until(
         if time.monotonic() > deadline:
             pytest.fail(f"waited {seconds:.0f} s for {what}")
         time.sleep(0.2)
+
+
+# --- what users install: the wheel, in fresh virtual environments (test_wheel.py, and
+# test_plugin_package.py, which adds a plugin); uv builds and installs in seconds
+
+ROOT = Path(__file__).resolve().parent.parent
+UV = str(Path(sys.executable).parent / "uv")
+
+
+def run_command(*command: str | Path, cwd: Path | None = None, timeout: float = 300) -> str:
+    """Run `command`; its stdout, or a failure showing both of its outputs."""
+    result = subprocess.run(
+        [str(part) for part in command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert result.returncode == 0, f"{command} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The taskweights wheel, built once per session."""
+    out = tmp_path_factory.mktemp("dist")
+    run_command(UV, "build", "--out-dir", out, ROOT)  # sdist, then the wheel from it: no build/
+    [built] = out.glob("taskweights-*.whl")
+    return built
+
+
+def venv_with_wheel(folder: Path, wheel: Path) -> Path:
+    """A fresh environment in `folder` with the wheel and the CPU torch this one has (first, so
+    that no other build of it is ever resolved)."""
+    run_command(UV, "venv", "--python", sys.executable, folder)
+    links = [f"--find-links={link}" for link in os.environ.get("PIP_FIND_LINKS", "").split()]
+    python = folder / "bin" / "python"
+    run_command(
+        UV, "pip", "install", "--python", python, *links, f"torch=={version('torch')}", wheel
+    )
+    return folder

@@ -31,16 +31,21 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(
-    db_url: str, workers: int = 2, token: str | None = None, log: Path | None = None
+    db_url: str,
+    workers: int = 2,
+    token: str | None = None,
+    log: Path | None = None,
+    taskweights: str | Path = TASKWEIGHTS,
 ) -> Iterator[str]:
-    """Start `taskweights serve`, wait until /health sees every worker, stop it after."""
+    """Start `taskweights serve` (this environment's, or the `taskweights` command given), wait
+    until /health sees every worker, stop it after."""
     port = free_port()
     env = os.environ | {"TASKWEIGHTS_THREADS": "1"}
     if token:
         env["TASKWEIGHTS_TOKEN"] = token
     output = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(
-        [TASKWEIGHTS, "serve", "--port", str(port), "--db", db_url, "--workers", str(workers)],
+        [taskweights, "serve", "--port", str(port), "--db", db_url, "--workers", str(workers)],
         env=env,
         stdout=output,
         stderr=subprocess.STDOUT,

@@ -31,6 +31,7 @@ from taskweights.models import (
 from taskweights.models.problems import split_dataset
 from taskweights.search import parse_spec
 from taskweights.search.checks import check_against_models, task_infos
+from tests.conftest import small_digits_spec
 from tests.inprocess import api_on, work
 from tests.server import TASKWEIGHTS
 
@@ -64,14 +65,7 @@ def level_and_sign(seed: int, *, n: int = 200) -> Problem:
 
 
 def script_spec(name: str) -> dict:
-    return {
-        "name": name,
-        "problem": {"name": "level-and-sign", "params": {"n": 160}},
-        "strategies": ["uncertainty"],
-        "tuned": {"trials": 2, "pruner": "none"},
-        "training": {"epochs": 2, "batch_size": 64, "lr": 0.01},
-        "evaluation": {"seeds": 2},
-    }
+    return small_digits_spec(name, problem={"name": "level-and-sign", "params": {"n": 160}})
 
 
 def test_a_script_problem_with_its_own_trunk_runs_and_stays_readable(tmp_path: Path) -> None:

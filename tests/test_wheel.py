@@ -12,21 +12,18 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
-from importlib.metadata import version
 from pathlib import Path
 
 import httpx
 import pytest
 import yaml
 
-from tests.conftest import small_digits_spec, wait_until
+from tests.conftest import run_command as run
+from tests.conftest import small_digits_spec, venv_with_wheel, wait_until
 from tests.server import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
-UV = str(Path(sys.executable).parent / "uv")
 PYTHON_API = """
 import taskweights as tw
 with tw.Client("{url}") as client:
@@ -38,36 +35,10 @@ print(tw.load_comparison("wheel-demo", db="{db}").study)
 DECOY = "raise ImportError(\"the user's own {name} package was imported, not taskweights'\")\n"
 
 
-def run(*command: str | Path, cwd: Path | None = None, timeout: float = 300) -> str:
-    result = subprocess.run(
-        [str(part) for part in command],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    assert result.returncode == 0, f"{command} failed:\n{result.stdout}\n{result.stderr}"
-    return result.stdout
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    run(UV, "build", "--out-dir", out, ROOT)  # sdist, then the wheel from it: no build/ here
-    [built] = out.glob("taskweights-*.whl")
-    return built
-
-
 @pytest.fixture(scope="module")
 def venv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
     """A fresh environment with the wheel and the CPU torch this one has."""
-    folder = tmp_path_factory.mktemp("venv") / "env"
-    run(UV, "venv", "--python", sys.executable, folder)
-    links = [f"--find-links={link}" for link in os.environ.get("PIP_FIND_LINKS", "").split()]
-    python = folder / "bin" / "python"
-    run(UV, "pip", "install", "--python", python, *links, f"torch=={version('torch')}", wheel)
-    return folder
+    return venv_with_wheel(tmp_path_factory.mktemp("venv") / "env", wheel)
 
 
 @pytest.fixture
