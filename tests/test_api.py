@@ -168,6 +168,9 @@ def test_the_catalog_and_health(http: TestClient) -> None:
     kendall = {p["name"]: p["default"] for p in problems["kendall-toy"]["params"]}
     assert kendall["noise"] == [10.0, 1.0]
     assert {problems[name]["source"] for name in ("digits", "kendall-toy")} == {"built-in"}
+    csv = {p["name"]: p for p in problems["csv"]["params"]}
+    assert csv["dataset"]["required"] and csv["targets"]["required"]
+    assert (csv["categorical"]["default"], csv["features"]["default"]) == ([], None)
     strategies = {s["name"]: s for s in http.get("/strategies").json()}
     assert strategies["gradnorm"]["level"] == "gradient"
     assert {p["name"]: p for p in strategies["fixed"]["params"]}["weights"]["required"]
