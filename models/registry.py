@@ -23,6 +23,8 @@ BUILT_IN_PROBLEMS = {
     "kendall-toy": "taskweights.models.problems:kendall_toy",
     "digits": "taskweights.models.problems:digits",
     "csv": "taskweights.models.tabular:csv",
+    "mnist": "taskweights.models.mnist:mnist",
+    "qm9": "taskweights.models.qm9:qm9",
 }
 
 STRATEGIES = {
