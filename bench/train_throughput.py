@@ -1,11 +1,12 @@
 """Training throughput of the project's trainer against a bare, hand-written PyTorch loop.
 
-What: samples per second of `models.train(problem, EqualWeights, TrainConfig(...))` on the
-`digits` problem, and of the loop a competent engineer would write by hand for the same job:
-the same `MultiTaskNet` (built from `problem.tasks` and `problem.default_trunk`, so the
-architecture and, under the same seed, the initial weights are identical), Adam with the same
-learning rate, the same batch size, the same per-task losses (cross-entropy, cross-entropy, MSE
-summed with equal weights), the same tensors with minibatches taken by `torch.randperm` index
+What: samples per second of `models.train(problem, EqualWeights, TrainConfig(...))` on a
+problem (`--problem`, default `digits`; `mnist` trains a CNN with a decoder head), and of the
+loop a competent engineer would write by hand for the same job: the same network
+(`problem.build_model()`, so the architecture and, under the same seed, the initial weights are
+identical), Adam with the same learning rate, the same batch size, the same per-task losses
+(cross-entropy for classes, MSE for values, summed with equal weights), the same tensors with
+minibatches taken by `torch.randperm` index
 permutation, and the same thread count. Like the trainer, the bare loop evaluates the validation
 split once per epoch (forward under `no_grad`; each task's loss, argmax accuracy / RMSE: what a
 hand-written loop that logs validation reports) and accumulates the epoch's training loss.
@@ -24,26 +25,29 @@ warm-up of each) so that drift in the machine's speed hits both alike. A fit at 
 lasts about a tenth of a second, so on a shared, busy machine raise `--repeats` (31 gives stable
 medians). The last line printed is `ratio: X.XX`.
 
-    python bench/train_throughput.py [--epochs 20] [--batch-size 64] [--repeats 7] [--threads 1]
+    python bench/train_throughput.py [--problem digits] [--epochs 20] [--batch-size 64]
+        [--repeats 7] [--threads 1]
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import operator
 import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import reduce
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from torch import Tensor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
 from taskweights.models import (
-    MultiTaskNet,
     Problem,
     TrainConfig,
     build_problem,
@@ -69,31 +73,47 @@ def fit_trainer(problem: Problem, epochs: int, batch_size: int) -> tuple[float, 
     return seconds, result.final.val_metric[0]
 
 
+def bare_loss(kind: str) -> Callable[[Tensor, Tensor], Tensor]:
+    """The loss a hand-written loop would pick for a task of this kind."""
+    return {
+        "multiclass": F.cross_entropy,
+        "binary": lambda out, y: F.binary_cross_entropy_with_logits(out.squeeze(-1), y.float()),
+        "regression": F.mse_loss,
+    }[kind]
+
+
+def bare_metric(kind: str, output: Tensor, target: Tensor) -> float:
+    """Accuracy (argmax, or logit > 0) for classes, RMSE for values."""
+    if kind == "regression":
+        return F.mse_loss(output, target).sqrt().item()
+    predicted = output.argmax(dim=-1) if kind == "multiclass" else (output.squeeze(-1) > 0)
+    return (predicted.long() == target).float().mean().item()
+
+
 def fit_bare(problem: Problem, epochs: int, batch_size: int) -> tuple[float, float]:
     """A hand-written loop doing the same work as the trainer, timed the same way."""
     started = time.perf_counter()
     torch.manual_seed(SEED)
-    model = MultiTaskNet(problem.tasks, problem.default_trunk, problem.input_shape)
+    model = problem.build_model()
     optimizer = torch.optim.Adam(model.parameters(), lr=LR)
     generator = torch.Generator().manual_seed(SEED)
-    x = problem.train.x
-    digit, group3, recon = problem.train.targets
-    val_x = problem.val.x
-    val_digit, val_group3, val_recon = problem.val.targets
+    kinds = [task.kind for task in problem.tasks]
+    losses = [bare_loss(kind) for kind in kinds]
+    x, targets = problem.train.x, problem.train.targets
+    val_x, val_targets = problem.val.x, problem.val.targets
     n = len(x)
     train_losses: list[float] = []  # what a real loop would log
-    val_metrics = (0.0, 0.0, 0.0)  # accuracy, accuracy, RMSE
-    val_losses: list[tuple[float, float, float]] = []
+    val_losses: list[list[float]] = []
+    val_metrics: list[float] = []
     for _ in range(epochs):
         model.train()
         running = 0.0
         for batch in torch.randperm(n, generator=generator).split(batch_size):
             optimizer.zero_grad(set_to_none=True)
-            out_digit, out_group3, out_recon = model(x[batch])
-            loss = (
-                F.cross_entropy(out_digit, digit[batch])
-                + F.cross_entropy(out_group3, group3[batch])
-                + F.mse_loss(out_recon, recon[batch])
+            outputs = model(x[batch])
+            loss = reduce(  # l1 + l2 + l3
+                operator.add,
+                [f(out, y[batch]) for f, out, y in zip(losses, outputs, targets, strict=True)],
             )
             loss.backward()
             optimizer.step()
@@ -101,19 +121,14 @@ def fit_bare(problem: Problem, epochs: int, batch_size: int) -> tuple[float, flo
         train_losses.append(running / n)
         model.eval()
         with torch.no_grad():
-            out_digit, out_group3, out_recon = model(val_x)
+            outputs = model(val_x)
             val_losses.append(
-                (
-                    F.cross_entropy(out_digit, val_digit).item(),
-                    F.cross_entropy(out_group3, val_group3).item(),
-                    F.mse_loss(out_recon, val_recon).item(),
-                )
+                [f(out, y).item() for f, out, y in zip(losses, outputs, val_targets, strict=True)]
             )
-            val_metrics = (
-                (out_digit.argmax(dim=-1) == val_digit).float().mean().item(),
-                (out_group3.argmax(dim=-1) == val_group3).float().mean().item(),
-                F.mse_loss(out_recon, val_recon).sqrt().item(),
-            )
+            val_metrics = [
+                bare_metric(kind, out, y)
+                for kind, out, y in zip(kinds, outputs, val_targets, strict=True)
+            ]
         model.train()
     return time.perf_counter() - started, val_metrics[0]
 
@@ -127,6 +142,7 @@ def timed(fit: Fit, problem: Problem, epochs: int, batch_size: int) -> tuple[flo
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--problem", default="digits", help="a problem's name (default digits)")
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--repeats", type=int, default=7, help="timed runs of each (default 7)")
@@ -141,10 +157,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
-    problem = build_problem("digits", {}, seed=SEED)
+    problem = build_problem(args.problem, {}, seed=SEED)
     fits: dict[str, Fit] = {"trainer": fit_trainer, "bare": fit_bare}
     print(
-        f"digits: {len(problem.train)} train / {len(problem.val)} val samples, "
+        f"{args.problem}: {len(problem.train)} train / {len(problem.val)} val samples, "
         f"epochs={args.epochs}, batch_size={args.batch_size}, threads={args.threads}, "
         f"torch {torch.__version__}"
     )
@@ -168,7 +184,8 @@ def main(argv: list[str] | None = None) -> None:
     medians = {name: statistics.median(values) for name, values in rates.items()}
     print(f"{'median':>6}  {'':>7}  {medians['trainer']:>10.0f}  {medians['bare']:>10.0f}")
     print(
-        f"final val accuracy (digit): trainer {accuracies['trainer']:.4f}, "
+        f"final val {problem.tasks[0].metric} ({problem.tasks[0].name}): "
+        f"trainer {accuracies['trainer']:.4f}, "
         f"bare {accuracies['bare']:.4f}"
     )
     print(f"ratio: {medians['trainer'] / medians['bare']:.2f}")
