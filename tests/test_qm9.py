@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from typing import Any
 
@@ -15,17 +14,12 @@ from taskweights.models.qm9 import DEFAULT_TARGETS, FEATURES, TARGETS, smiles_co
 from taskweights.models.training import train
 from taskweights.search import SpecError, validate_spec
 
-needs_qm9pack = pytest.mark.skipif(
-    importlib.util.find_spec("qm9pack") is None, reason='needs pip install "taskweights[qm9]"'
-)
-
 
 @pytest.fixture(scope="module")
 def qm9() -> Problem:
     return build_problem("qm9", {"n": 1000}, seed=0)
 
 
-@needs_qm9pack
 def test_one_regression_task_per_default_target(qm9: Problem) -> None:
     assert qm9.task_names == list(DEFAULT_TARGETS)
     assert all(task.kind == "regression" for task in qm9.tasks)
@@ -34,7 +28,6 @@ def test_one_regression_task_per_default_target(qm9: Problem) -> None:
     assert [tuple(t.shape) for t in qm9.train.targets] == [(600, 1)] * len(DEFAULT_TARGETS)
 
 
-@needs_qm9pack
 def test_targets_keep_their_units(qm9: Problem) -> None:
     """Not standardised: the gap is a fraction of a Hartree, U0 hundreds of Hartree below 0."""
     targets = zip(qm9.task_names, qm9.train.targets, strict=True)
@@ -45,7 +38,6 @@ def test_targets_keep_their_units(qm9: Problem) -> None:
     assert 800 < means["r2"] < 1600
 
 
-@needs_qm9pack
 def test_the_features_count_atoms(qm9: Problem) -> None:
     counts = dict(zip(FEATURES, qm9.train.x.T, strict=True))
     heavy = counts["C"] + counts["N"] + counts["O"] + counts["F"]
@@ -55,7 +47,6 @@ def test_the_features_count_atoms(qm9: Problem) -> None:
     assert smiles_counts("C#CC#N") == [0, 2, 0]
 
 
-@needs_qm9pack
 def test_the_seed_draws_the_molecules_whatever_the_targets(qm9: Problem) -> None:
     chosen = build_problem("qm9", {"n": 1000, "targets": ["cv", "alpha"]}, seed=0)
     assert chosen.task_names == ["cv", "alpha"]
@@ -65,7 +56,6 @@ def test_the_seed_draws_the_molecules_whatever_the_targets(qm9: Problem) -> None
     assert not torch.equal(other.train.x, qm9.train.x)
 
 
-@needs_qm9pack
 def test_a_short_run_beats_predicting_the_mean() -> None:
     problem = build_problem("qm9", {"n": 3000, "targets": ["alpha", "r2"]}, seed=0)
     result = train(
@@ -79,7 +69,6 @@ def test_a_short_run_beats_predicting_the_mean() -> None:
     assert rmse[0] < 0.85 * spread[0] and rmse[1] < 0.85 * spread[1]
 
 
-@needs_qm9pack
 @pytest.mark.parametrize(
     ("params", "message"),
     [
@@ -101,7 +90,6 @@ def test_without_qm9pack_it_says_what_to_install(monkeypatch: pytest.MonkeyPatch
         build_problem("qm9", {}, seed=0)
 
 
-@needs_qm9pack
 def test_a_spec_may_name_it_and_choose_targets() -> None:
     spec: dict[str, Any] = {
         "name": "qm9-spec",
