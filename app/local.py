@@ -80,7 +80,7 @@ def _run_here(
     study_spec = load_spec(spec)
     url = db or settings.db_url
     upgrade_database(url)
-    with reading_datasets(url, settings.data_dir):
+    with reading_datasets(url, settings.datasets_dir):
         tasks = task_infos(check_against_models(study_spec))
     database = Database(url)
     threads = torch.get_num_threads()  # the caller's, given back after the run
@@ -96,7 +96,7 @@ def _run_here(
                 grace_seconds=settings.grace_seconds,
                 study_id=study_id,
                 on_event=handler,
-                data_dir=settings.data_dir,
+                datasets_dir=settings.datasets_dir,
             )
             worker.run(poll_seconds=UNITS_OF_OTHERS_POLL_S, until_finished=True)
             handler(PhaseStarted("done"))
@@ -192,7 +192,7 @@ def add_dataset(path: str | Path, db: str | None = None) -> DatasetPublic:
     content = Path(path).read_bytes()
     with _opened(db) as (session, _):
         row, _ = datasets.add(session, content, Path(path).name)
-        datasets.write_cached(Settings().data_dir / "datasets", row.sha256, content)
+        datasets.write_cached(Settings().datasets_dir, row.sha256, content)
         return DatasetPublic.model_validate(row, from_attributes=True)
 
 
@@ -211,5 +211,5 @@ def delete_dataset(dataset_id: str, db: str | None = None) -> None:
     from taskweights.app.db import datasets
 
     with _opened(db) as (session, _):
-        if not datasets.remove(session, dataset_id, Settings().data_dir / "datasets"):
+        if not datasets.remove(session, dataset_id, Settings().datasets_dir):
             raise KeyError(f"no dataset {dataset_id!r}")

@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     heartbeat_seconds: int = 5  # workers and their trials beat this often
     grace_seconds: int = 30  # silent this long: the worker is gone; its work is taken over
 
+    @property
+    def datasets_dir(self) -> Path:
+        """Where this machine keeps its copies of datasets, each `<sha256>.csv`."""
+        return self.data_dir / "datasets"
+
     @field_validator("token")
     @classmethod
     def _empty_means_none(cls, token: str | None) -> str | None:

@@ -30,10 +30,12 @@ def api_on(db_url: str, **settings: Any) -> Iterator[TestClient]:
         app.state.db.dispose()
 
 
-def work(db_url: str, runner: UnitRunner | None = None, data_dir: Path | None = None) -> None:
-    """One worker in this process, until the queue is empty (reading datasets into
-    `data_dir`, when given)."""
-    worker = Worker(Database(db_url), heartbeat_seconds=1, grace_seconds=30, data_dir=data_dir)
+def work(db_url: str, runner: UnitRunner | None = None, datasets_dir: Path | None = None) -> None:
+    """One worker in this process, until the queue is empty (copying datasets it reads into
+    `datasets_dir`, when given)."""
+    worker = Worker(
+        Database(db_url), heartbeat_seconds=1, grace_seconds=30, datasets_dir=datasets_dir
+    )
     if runner is not None:
         worker.runner = runner
     try:

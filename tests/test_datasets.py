@@ -198,12 +198,12 @@ def test_a_worker_elsewhere_reads_the_dataset_from_the_database(
     with api_on(db_url) as http:
         upload(http, HOUSES.read_bytes())
         study = http.post("/studies", json=csv_spec("houses")).json()
-        elsewhere = tmp_path / "other-machine"
-        work(db_url, data_dir=elsewhere)
+        elsewhere = tmp_path / "other-machine" / "datasets"
+        work(db_url, datasets_dir=elsewhere)
         assert http.get(f"/studies/{study['id']}").json()["status"] == "done"
         comparison = http.get(f"/studies/{study['id']}/comparison").json()
     digest = hashlib.sha256(HOUSES.read_bytes()).hexdigest()
-    assert (elsewhere / "datasets" / f"{digest}.csv").read_bytes() == HOUSES.read_bytes()
+    assert (elsewhere / f"{digest}.csv").read_bytes() == HOUSES.read_bytes()
     tuned = next(arm for arm in comparison["arms"] if arm["arm"] == "tuned")
     assert set(tuned["test"]) == {"price_eur", "energy_class", "sold_within_month"}
     rmse = tuned["test"]["price_eur"]["mean"]

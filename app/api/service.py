@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from taskweights.app.api.errors import Conflict, IdempotencyMismatch, NotFound
 from taskweights.app.api.models_process import ModelsProcess
 from taskweights.app.db import queue, studies
-from taskweights.app.db.datasets import database_datasets
+from taskweights.app.db.datasets import DatabaseDatasets
 from taskweights.app.db.tables import TERMINAL, EpochRow, StudyRow, WorkUnitRow
 from taskweights.app.schemas import (
     EpochWeights,
@@ -85,7 +85,7 @@ def create_study(
     check_limits(spec, services.settings)
     if session.scalar(select(StudyRow.id).where(StudyRow.name == spec.name)) is not None:
         raise StudyConflictError(f"a study named {spec.name!r} already exists")
-    datasets = database_datasets(services.settings.db_url, services.settings.data_dir)
+    datasets = DatabaseDatasets(services.settings.db_url, services.settings.datasets_dir)
     tasks = services.models.check(spec, datasets)  # builds problem and strategies, in the child
     direction = Score(spec.score, tuple(tasks)).direction
     prepare_study(services.storage, spec, direction)  # its Optuna studies, for the dashboard

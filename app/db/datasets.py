@@ -127,15 +127,11 @@ def write_cached(cache_dir: Path, digest: str, content: bytes) -> None:
     os.replace(temporary, cache_dir / f"{digest}.csv")
 
 
-def database_datasets(url: str, data_dir: Path) -> DatabaseDatasets:
-    """The datasets of the database at `url`, copied under `<data_dir>/datasets/`."""
-    return DatabaseDatasets(url, data_dir / "datasets")
-
-
 @contextmanager
-def reading_datasets(url: str, data_dir: Path) -> Iterator[None]:
-    """Problems built in this process read datasets from the database at `url` meanwhile."""
-    previous = use_datasets(database_datasets(url, data_dir))
+def reading_datasets(url: str, cache_dir: Path) -> Iterator[None]:
+    """Problems built in this process read datasets from the database at `url` meanwhile,
+    through copies in `cache_dir`."""
+    previous = use_datasets(DatabaseDatasets(url, cache_dir))
     try:
         yield
     finally:

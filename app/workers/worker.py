@@ -78,10 +78,10 @@ class Worker:
         runner: UnitRunner = run_unit,
         study_id: int | None = None,
         on_event: EventHandler | None = None,
-        data_dir: Path | None = None,
+        datasets_dir: Path | None = None,
     ) -> None:
         self.db = db
-        self.data_dir = data_dir  # where this machine copies datasets; None: it reads none
+        self.datasets_dir = datasets_dir  # this machine's copies of datasets; None: reads none
         self.runner = runner
         self.study_id, self.on_event = study_id, on_event
         self.phase: Phase | None = None
@@ -102,8 +102,8 @@ class Worker:
         log.info("worker %s ready", self.id)
         datasets = (
             nullcontext()
-            if self.data_dir is None
-            else reading_datasets(self.db.url, self.data_dir)
+            if self.datasets_dir is None
+            else reading_datasets(self.db.url, self.datasets_dir)
         )
         try:
             with datasets, PULSE.beating(self._beat, self.heartbeat_seconds):
@@ -261,7 +261,7 @@ def run_worker(settings: Settings, once: bool = False) -> None:
         threads=settings.threads,
         heartbeat_seconds=settings.heartbeat_seconds,
         grace_seconds=settings.grace_seconds,
-        data_dir=settings.data_dir,
+        datasets_dir=settings.datasets_dir,
     )
     stop_on_signals(worker.stop)
     worker.run(once=once)

@@ -100,7 +100,7 @@ def upload_dataset(
     except DatasetFileError as error:
         raise InvalidInput("invalid dataset", "file", str(error)) from error
     services.session.commit()
-    datasets.write_cached(services.settings.data_dir / "datasets", row.sha256, content)
+    datasets.write_cached(services.settings.datasets_dir, row.sha256, content)
     response.headers["Location"] = f"/datasets/{row.id}"
     if not created:
         response.status_code = status.HTTP_200_OK
@@ -132,9 +132,7 @@ def get_dataset(dataset_id: DatasetId, services: ServicesDep) -> DatasetPublic:
 def delete_dataset(dataset_id: DatasetId, services: ServicesDep) -> None:
     """Delete it, unless a queued or running study needs it (finished studies keep results)."""
     try:
-        removed = datasets.remove(
-            services.session, dataset_id, services.settings.data_dir / "datasets"
-        )
+        removed = datasets.remove(services.session, dataset_id, services.settings.datasets_dir)
     except DatasetInUse as error:
         raise Conflict(str(error), studies=error.study_ids) from error
     if not removed:
