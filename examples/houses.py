@@ -28,7 +28,7 @@ def houses(n: int = 1200, seed: int = 7) -> list[dict[str, object]]:
         age = int(rng.integers(0, 120))
         distance = float(rng.exponential(6.0))
         garden = int(rng.random() < 0.2 + 0.05 * distance)
-        insulation = -0.012 * age + rng.normal(0, 0.5)  # unobserved: energy depends on it
+        insulation = -0.012 * age + rng.normal(0, 0.2)  # unobserved: energy depends on it
         energy = area * (120 - 35 * insulation) + rng.normal(0, 900)
         energy_class = "ABCDE"[
             int(np.clip(np.digitize(energy / area, [115, 135, 155, 175]), 0, 4))
@@ -39,10 +39,10 @@ def houses(n: int = 1200, seed: int = 7) -> list[dict[str, object]]:
             - 120 * age * area / 100
             + rng.normal(0, 25000)
         )
-        ask_premium = rng.normal(0, 0.12)  # how far the asking price was above the market
-        sold_fast = rng.random() < 1 / (
-            1 + np.exp(8 * ask_premium + 0.002 * (energy / area - 140))
-        )
+        # sells fast: near the centre, with a garden, cheap to heat, and luck (what the
+        # asking price was, unobserved)
+        appeal = 1.2 - 0.15 * distance + 0.9 * garden - 0.03 * (energy / area - 140)
+        sold_fast = rng.random() < 1 / (1 + np.exp(-(appeal + rng.normal(0, 0.5))))
         rows.append(
             {
                 "area_m2": round(area, 1),
