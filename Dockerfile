@@ -1,8 +1,12 @@
 # taskweights: the API (`taskweights serve`) and its workers (`taskweights worker`), CPU-only.
 #
 #   docker build -t taskweights .
-#   docker run -p 8000:8000 -v taskweights-data:/data taskweights        # API + local workers, SQLite
-#   docker compose up --build                                            # PostgreSQL, API, 2 workers
+#   docker run -p 8000:8000 -v taskweights-data:/data -e TASKWEIGHTS_TOKEN=... taskweights
+#                                                                        # API + local workers, SQLite
+#   TASKWEIGHTS_TOKEN=... docker compose up --build                      # PostgreSQL, API, 2 workers
+#
+# The API listens on every interface of the container, so it needs a token: without
+# TASKWEIGHTS_TOKEN, `serve` refuses to start (exit 2, saying why).
 #
 # The builder stage installs into a virtualenv at /opt/venv; the runtime stage copies only that
 # virtualenv, so no build tools, caches or sources end up in the image. Both stages use the same

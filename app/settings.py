@@ -14,9 +14,14 @@ class Settings(BaseSettings):
     db_url: str = "sqlite:///taskweights.db"  # one SQLAlchemy URL for Optuna's tables and ours
     data_dir: Path = Path("taskweights-data")  # this machine's copies of datasets, by hash
     max_upload_mb: float = 100.0  # the largest dataset POST /datasets takes (else 413)
+    max_columns: int = 1000  # the widest CSV table POST /datasets takes (else 422)
     threads: int = 1  # torch threads per training process: small models run best on one
     workers: int | None = None  # local workers `serve` starts; None: one per core
-    token: str | None = None  # when set, mutating calls and the dashboard need it
+    # access: with a token, every path but /health needs it (bearer, or a browser's Basic
+    # password); `serve` refuses a non-loopback host without one unless allow_no_token is set
+    token: str | None = None
+    public_reads: bool = False  # with a token: GET and HEAD open to anyone, writes still locked
+    allow_no_token: bool = False  # serve on a non-loopback host without a token anyway
     max_trials: int = 500  # per arm
     max_epochs: int = 1000
     max_seeds: int = 20

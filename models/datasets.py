@@ -8,6 +8,7 @@ per process.
 
 from __future__ import annotations
 
+import csv
 import io
 import threading
 from collections import OrderedDict
@@ -43,10 +44,21 @@ def use_datasets(source: DatasetSource | None) -> DatasetSource | None:
         return previous
 
 
-def parse_csv(content: bytes) -> pd.DataFrame:
-    """The one reading of a CSV file: the upload's summary and the problem see the same table."""
+def parse_csv(content: bytes, max_columns: int | None = None) -> pd.DataFrame:
+    """The one reading of a CSV file: the upload's summary and the problem see the same table.
+
+    `max_columns`: refuse a wider table from its header alone, before parsing it (an upload
+    of 100,000 columns would otherwise take the parser, and its summary, many seconds).
+    """
     import pandas as pd
 
+    if max_columns is not None:
+        width = header_width(content)
+        if width > max_columns:
+            raise DatasetFileError(
+                f"the file has {width} columns; this server takes at most {max_columns} "
+                "(TASKWEIGHTS_MAX_COLUMNS)."
+            )
     try:
         table = pd.read_csv(io.BytesIO(content), encoding="utf-8")
     except UnicodeDecodeError as error:
@@ -56,6 +68,18 @@ def parse_csv(content: bytes) -> pd.DataFrame:
     if table.empty:
         raise DatasetFileError("the file has a header but no data rows.")
     return table
+
+
+def header_width(content: bytes) -> int:
+    """How many columns the first record (the header) names."""
+    text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8", newline="")
+    try:
+        header = next(csv.reader(text), [])
+    except UnicodeDecodeError as error:
+        raise DatasetFileError(f"the file is not UTF-8 text: {error.reason}.") from error
+    except csv.Error as error:
+        raise DatasetFileError(f"the file is not a readable CSV file: {error}.") from error
+    return len(header)
 
 
 def load_table(dataset_id: str) -> pd.DataFrame:

@@ -68,3 +68,15 @@ def test_compose_runs_postgres_an_api_and_workers_that_wait_for_it() -> None:
     assert worker["depends_on"]["api"]["condition"] == "service_healthy"
     assert worker["healthcheck"] == {"disable": True}
     assert "/health" in " ".join(api["healthcheck"]["test"])
+
+
+def test_the_containers_need_a_token_to_serve_beyond_loopback() -> None:
+    """The image serves on 0.0.0.0 and sets no token, so `serve` refuses to start without one
+    (tests/test_auth.py); compose refuses to start the API without TASKWEIGHTS_TOKEN."""
+    assert "0.0.0.0" in json.loads(instructions("CMD")[-1])
+    settings = " ".join(instructions("ENV")) + " ".join(instructions("ARG"))
+    assert "TASKWEIGHTS_TOKEN" not in settings and "ALLOW_NO_TOKEN" not in settings
+    compose: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    api, worker = compose["services"]["api"], compose["services"]["worker"]
+    assert api["environment"]["TASKWEIGHTS_TOKEN"].startswith("${TASKWEIGHTS_TOKEN:?")
+    assert "TASKWEIGHTS_TOKEN" not in worker["environment"]  # workers serve nothing

@@ -7,11 +7,7 @@ API stays away from `/api` and `/static`).
 
 from __future__ import annotations
 
-import base64
 import re
-import secrets
-from collections.abc import Callable, Iterable
-from typing import Any
 
 import optuna_dashboard
 from a2wsgi import WSGIMiddleware
@@ -19,6 +15,8 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from taskweights.app.api.auth import TokenGuard
+from taskweights.app.api.deps import UNAUTHORIZED, DocumentedToken
 from taskweights.app.api.errors import install_error_handlers
 from taskweights.app.api.events import StudyPollers
 from taskweights.app.api.models_process import MODELS
@@ -27,29 +25,6 @@ from taskweights.app.db.database import Database, upgrade_database
 from taskweights.app.schemas import ValidationProblem
 from taskweights.app.settings import Settings
 from taskweights.search.storage import open_storage
-
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-
-
-def require_basic_auth(app: WSGIApp, token: str) -> WSGIApp:
-    """Browsers can answer HTTP Basic: any user name, the token as password."""
-
-    def guarded(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        header = environ.get("HTTP_AUTHORIZATION", "")
-        if header.startswith("Basic "):
-            try:
-                _, _, password = base64.b64decode(header[6:]).decode().partition(":")
-            except (ValueError, UnicodeDecodeError):
-                password = ""
-            if secrets.compare_digest(password.encode(), token.encode()):
-                return app(environ, start_response)
-        start_response(
-            "401 Unauthorized",
-            [("WWW-Authenticate", 'Basic realm="taskweights"'), ("Content-Type", "text/plain")],
-        )
-        return [b"the dashboard needs the server's token as the password\n"]
-
-    return guarded
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -68,12 +43,12 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.pollers = StudyPollers()  # one per study its event streams follow
     MODELS.start()  # warms up while the first requests are answered
     install_error_handlers(app)
-    for module in (studies, datasets, report, catalog, health):
-        app.include_router(module.router)
-    dashboard: WSGIApp = optuna_dashboard.wsgi(app.state.storage)
-    if settings.token:
-        dashboard = require_basic_auth(dashboard, settings.token)
-    app.mount("/", dashboard_only(WSGIMiddleware(dashboard), app))  # type: ignore[arg-type]
+    for module in (studies, datasets, report, catalog):
+        app.include_router(module.router, dependencies=DocumentedToken, responses=UNAUTHORIZED)
+    app.include_router(health.router)  # open to anyone: container and load-balancer checks
+    dashboard = WSGIMiddleware(optuna_dashboard.wsgi(app.state.storage))
+    app.mount("/", dashboard_only(dashboard, app))  # type: ignore[arg-type]
+    app.add_middleware(TokenGuard, token=settings.token, public_reads=settings.public_reads)
     return app
 
 

@@ -68,28 +68,43 @@ def request_hash(spec: StudySpec) -> str:
 def create_study(
     services: Services, spec: StudySpec, idempotency_key: str | None
 ) -> tuple[StudyRow, bool]:
-    """The new study (queued), or the one this Idempotency-Key made before; and whether so."""
+    """The new study (queued), or the one this Idempotency-Key made before; and whether so.
+
+    Retries with one key may arrive together: the name's unique column lets one create the
+    study, and every other one finds it under the key and replays it.
+    """
     session, digest = services.session, request_hash(spec)
-    if idempotency_key is not None:
-        earlier = session.scalar(
-            select(StudyRow).where(StudyRow.idempotency_key == idempotency_key)
-        )
-        if earlier is not None:
-            if earlier.request_hash != digest:
-                raise IdempotencyMismatch(
-                    "this Idempotency-Key was used with another request body",
-                    "Idempotency-Key",
-                    "already used with another request body",
-                )
-            return earlier, True
+    earlier = keyed_study(session, idempotency_key, digest)
+    if earlier is not None:
+        return earlier, True
     check_limits(spec, services.settings)
-    if session.scalar(select(StudyRow.id).where(StudyRow.name == spec.name)) is not None:
-        raise StudyConflictError(f"a study named {spec.name!r} already exists")
-    datasets = DatabaseDatasets(services.settings.db_url, services.settings.datasets_dir)
-    tasks = services.models.check(spec, datasets)  # builds problem and strategies, in the child
-    direction = Score(spec.score, tuple(tasks)).direction
-    prepare_study(services.storage, spec, direction)  # its Optuna studies, for the dashboard
-    return studies.create(session, spec, tasks, idempotency_key, digest), False
+    try:
+        if session.scalar(select(StudyRow.id).where(StudyRow.name == spec.name)) is not None:
+            raise StudyConflictError(f"a study named {spec.name!r} already exists")
+        datasets = DatabaseDatasets(services.settings.db_url, services.settings.datasets_dir)
+        tasks = services.models.check(spec, datasets)  # builds problem and strategies: the child
+        direction = Score(spec.score, tuple(tasks)).direction
+        prepare_study(services.storage, spec, direction)  # its Optuna studies, for the dashboard
+        return studies.create(session, spec, tasks, idempotency_key, digest), False
+    except StudyConflictError:
+        earlier = keyed_study(session, idempotency_key, digest)  # a concurrent retry's
+        if earlier is None:
+            raise
+        return earlier, True
+
+
+def keyed_study(session: Session, idempotency_key: str | None, digest: str) -> StudyRow | None:
+    """The study made with this Idempotency-Key, if any; 422 if its body was another."""
+    if idempotency_key is None:
+        return None
+    earlier = session.scalar(select(StudyRow).where(StudyRow.idempotency_key == idempotency_key))
+    if earlier is not None and earlier.request_hash != digest:
+        raise IdempotencyMismatch(
+            "this Idempotency-Key was used with another request body",
+            "Idempotency-Key",
+            "already used with another request body",
+        )
+    return earlier
 
 
 def get_row(session: Session, study_id: int) -> StudyRow:

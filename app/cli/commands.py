@@ -19,6 +19,7 @@ a study not done yet), 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -86,6 +87,13 @@ def build_parser(settings: Settings) -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="the HTTP API and local worker processes")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--allow-no-token",
+        action="store_true",
+        default=settings.allow_no_token,
+        help="serve on a non-loopback host without TASKWEIGHTS_TOKEN (anyone who reaches it "
+        "can submit work and read every study)",
+    )
     db_option(serve)
     serve.add_argument(
         "--workers",
@@ -249,6 +257,28 @@ class UsageError(Exception):
     pass
 
 
+def check_exposure(host: str, token: str | None, allow_no_token: bool) -> None:
+    """`UsageError` for a server reachable from other machines that anyone could use."""
+    if token or allow_no_token or is_loopback(host):
+        return
+    raise UsageError(
+        f"refusing to serve on {host} without a token: anyone who can reach this machine could "
+        "submit work, read every study and delete it. Set TASKWEIGHTS_TOKEN (clients send it "
+        "as a bearer token), or pass --allow-no-token if a network you trust is all that "
+        "reaches this port."
+    )
+
+
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach `host` (a name other than localhost may not be)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def dispatch(args: argparse.Namespace, settings: Settings, console: Console) -> int:
     """Run the command; each loads only what it needs (a client command: no torch, no server)."""
     if args.command == "submit":
@@ -275,6 +305,7 @@ def dispatch(args: argparse.Namespace, settings: Settings, console: Console) -> 
         case "serve":
             from taskweights.app.api.server import serve
 
+            check_exposure(args.host, settings.token, args.allow_no_token)
             serve(with_db, args.host, args.port, args.workers)
         case "worker":
             from taskweights.app.workers.processes import run_workers

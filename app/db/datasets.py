@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePath
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from taskweights.app.db.database import Database
@@ -31,14 +32,20 @@ def content_hash(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def add(session: Session, content: bytes, filename: str) -> tuple[DatasetRow, bool]:
+def add(
+    session: Session, content: bytes, filename: str, max_columns: int
+) -> tuple[DatasetRow, bool]:
     """The dataset holding `content`, and whether it is new; `DatasetFileError` if the bytes
-    are no CSV table (then nothing is stored)."""
+    are no CSV table, or one wider than `max_columns` (then nothing is stored).
+
+    Committed here: the same file sent twice at once is stored once, and the later request
+    answers with the row the earlier one stored (the hash's unique column decides).
+    """
     digest = content_hash(content)
-    existing = session.scalars(select(DatasetRow).where(DatasetRow.sha256 == digest)).first()
+    existing = by_hash(session, digest)
     if existing is not None:
         return existing, False
-    table = parse_csv(content)
+    table = parse_csv(content, max_columns)
     row = DatasetRow(
         id=digest[:ID_LENGTH],
         sha256=digest,
@@ -49,8 +56,19 @@ def add(session: Session, content: bytes, filename: str) -> tuple[DatasetRow, bo
         content=content,
     )
     session.add(row)
-    session.flush()
+    try:
+        session.commit()
+    except IntegrityError:  # stored meanwhile by a concurrent upload of the same bytes
+        session.rollback()
+        stored = by_hash(session, digest)
+        if stored is None:
+            raise
+        return stored, False
     return row, True
+
+
+def by_hash(session: Session, digest: str) -> DatasetRow | None:
+    return session.scalars(select(DatasetRow).where(DatasetRow.sha256 == digest)).first()
 
 
 def listed(session: Session) -> list[DatasetRow]:

@@ -2,22 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Request, Response, UploadFile, status
+from fastapi import APIRouter, Request, Response, status
 from fastapi import Path as PathParam
-from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 from starlette.types import Message, Receive
 
-from taskweights.app.api.deps import UNAUTHORIZED, ServicesDep, TokenRequired
+from taskweights.app.api.deps import ServicesDep
 from taskweights.app.api.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
+from taskweights.app.api.service import Services
 from taskweights.app.db import datasets
 from taskweights.app.db.tables import DatasetRow
 from taskweights.app.errors import DatasetInUse
 from taskweights.app.schemas import DatasetPublic, Problem, ValidationProblem
 from taskweights.models.datasets import DatasetFileError
 
+# the body as documented; `received_file` reads it (not FastAPI, whose parsing would turn the
+# upload limit's error into a 400)
+UPLOAD_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "contentMediaType": "application/octet-stream",
+                            "description": "a CSV file with a header row",
+                        }
+                    },
+                    "required": ["file"],
+                }
+            }
+        },
+    }
+}
 DatasetId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{16}$")]
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "no dataset with this id"}
@@ -28,6 +51,10 @@ def upload_limit(request: Request) -> int:
     return int(request.app.state.settings.max_upload_mb * 1_000_000)
 
 
+class UploadTooLarge(Exception):
+    """The body passed the upload limit while it was read."""
+
+
 def too_large(limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(
         f"the upload is larger than this server's limit of {limit / 1e6:g} MB "
@@ -35,40 +62,59 @@ def too_large(limit: int) -> PayloadTooLarge:
     )
 
 
-class LimitedUpload(APIRoute):
-    """Refuses a body over the upload limit before reading it (its Content-Length says so), or
-    as soon as it passes the limit (a chunked body): a huge upload never fills memory or disk.
+def within(receive: Receive, limit: int) -> Receive:
+    """`receive`, raising `UploadTooLarge` as soon as the body passes `limit` bytes."""
+    seen = 0
 
-    The body is read here, then replayed to the route (whose form parser would turn an error
-    raised while it reads into a 400).
-    """
+    async def counted() -> Message:
+        nonlocal seen
+        message = await receive()
+        seen += len(message.get("body", b""))
+        if seen > limit:
+            raise UploadTooLarge
+        return message
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def limited(request: Request) -> Response:
-            limit = upload_limit(request)
-            declared = request.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > limit:
-                raise too_large(limit)
-            body = bytearray()
-            async for chunk in request.stream():
-                body += chunk
-                if len(body) > limit:
-                    raise too_large(limit)
-            return await handler(Request(request.scope, replay(bytes(body))))
-
-        return limited
+    return counted
 
 
-def replay(body: bytes) -> Receive:
-    async def receive() -> Message:
-        return {"type": "http.request", "body": body, "more_body": False}
+async def received_file(request: Request) -> UploadFile:
+    """The upload's `file` field, streamed into a temporary file (on disk past 1 MB), so a
+    large upload never sits in memory; 413 before reading a body whose Content-Length is over
+    the limit, or as soon as a chunked one passes it."""
+    limit = upload_limit(request)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large(limit)
+    try:
+        form = await Request(request.scope, within(request.receive, limit)).form(max_files=1)
+    except UploadTooLarge:
+        raise too_large(limit) from None
+    file = form.get("file")
+    if not isinstance(file, UploadFile):
+        await form.close()
+        raise InvalidInput(
+            "invalid dataset",
+            "file",
+            "Field required: send the CSV file as the multipart form field 'file'",
+        )
+    return file
 
-    return receive
+
+def stored(services: Services, file: UploadFile) -> tuple[DatasetRow, bool]:
+    """The upload, stored by content (blocking: the hash, parsing and the database)."""
+    file.file.seek(0)
+    content = file.file.read()
+    try:
+        row, created = datasets.add(
+            services.session, content, file.filename or "", services.settings.max_columns
+        )
+    except DatasetFileError as error:
+        raise InvalidInput("invalid dataset", "file", str(error)) from error
+    datasets.write_cached(services.settings.datasets_dir, row.sha256, content)
+    return row, created
 
 
-router = APIRouter(prefix="/datasets", tags=["datasets"], route_class=LimitedUpload)
+router = APIRouter(prefix="/datasets", tags=["datasets"])
 
 
 def to_public(row: DatasetRow) -> DatasetPublic:
@@ -78,29 +124,24 @@ def to_public(row: DatasetRow) -> DatasetPublic:
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    dependencies=TokenRequired,
     responses={
-        **UNAUTHORIZED,
         200: {"model": DatasetPublic, "description": "the same file was uploaded before"},
         400: {"model": Problem, "description": "the body is not multipart/form-data"},
         413: {"model": Problem, "description": "larger than the server's upload limit"},
         422: {"model": ValidationProblem, "description": "the file is no CSV table"},
     },
+    openapi_extra=UPLOAD_BODY,
 )
-def upload_dataset(
-    file: Annotated[UploadFile, File(description="a CSV file with a header row")],
-    services: ServicesDep,
-    response: Response,
+async def upload_dataset(
+    request: Request, services: ServicesDep, response: Response
 ) -> DatasetPublic:
     """Store a CSV file by its content: 201 with its id (a spec's `problem.params.dataset`);
     the same bytes again answer 200 with the same id."""
-    content = file.file.read()
+    file = await received_file(request)
     try:
-        row, created = datasets.add(services.session, content, file.filename or "")
-    except DatasetFileError as error:
-        raise InvalidInput("invalid dataset", "file", str(error)) from error
-    services.session.commit()
-    datasets.write_cached(services.settings.datasets_dir, row.sha256, content)
+        row, created = await run_in_threadpool(stored, services, file)
+    finally:
+        await file.close()
     response.headers["Location"] = f"/datasets/{row.id}"
     if not created:
         response.status_code = status.HTTP_200_OK
@@ -122,10 +163,8 @@ def get_dataset(dataset_id: DatasetId, services: ServicesDep) -> DatasetPublic:
 @router.delete(
     "/{dataset_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    dependencies=TokenRequired,
     responses={
         **NOT_FOUND,
-        **UNAUTHORIZED,
         409: {"model": Problem, "description": "a queued or running study reads it"},
     },
 )
