@@ -189,10 +189,10 @@ def add_dataset(path: str | Path, db: str | None = None) -> DatasetPublic:
     problem's `dataset` names. Raises `DatasetFileError` if the file is no CSV table."""
     from taskweights.app.db import datasets
 
-    content, settings = Path(path).read_bytes(), Settings()
-    with _opened(db) as (session, _):
-        row, _ = datasets.add(session, content, Path(path).name, settings.max_columns)
-        datasets.write_cached(settings.datasets_dir, row.sha256, content)
+    settings = Settings()
+    with open(path, "rb") as file, _opened(db) as (session, _):
+        row, _ = datasets.add(session, file, Path(path).name, settings.max_columns)
+        datasets.write_cached(settings.datasets_dir, row.sha256, file)
         return DatasetPublic.model_validate(row, from_attributes=True)
 
 

@@ -12,7 +12,7 @@ import csv
 import io
 import threading
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from taskweights.models.errors import ConfigurationError, ParameterError
 
@@ -44,11 +44,13 @@ def use_datasets(source: DatasetSource | None) -> DatasetSource | None:
         return previous
 
 
-def parse_csv(content: bytes, max_columns: int | None = None) -> pd.DataFrame:
+def parse_csv(content: bytes | BinaryIO, max_columns: int | None = None) -> pd.DataFrame:
     """The one reading of a CSV file: the upload's summary and the problem see the same table.
 
-    `max_columns`: refuse a wider table from its header alone, before parsing it (an upload
-    of 100,000 columns would otherwise take the parser, and its summary, many seconds).
+    `content`: the file's bytes, or the file (read from its start: an upload is parsed from
+    its temporary file, never held whole in memory beside its table). `max_columns`: refuse a
+    wider table from its header alone, before parsing it (an upload of 100,000 columns would
+    otherwise take the parser, and its summary, many seconds).
     """
     import pandas as pd
 
@@ -59,8 +61,9 @@ def parse_csv(content: bytes, max_columns: int | None = None) -> pd.DataFrame:
                 f"the file has {width} columns; this server takes at most {max_columns} "
                 "(TASKWEIGHTS_MAX_COLUMNS)."
             )
+    source = readable(content)
     try:
-        table = pd.read_csv(io.BytesIO(content), encoding="utf-8")
+        table = pd.read_csv(source, encoding="utf-8")
     except UnicodeDecodeError as error:
         raise DatasetFileError(f"the file is not UTF-8 text: {error.reason}.") from error
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
@@ -70,16 +73,26 @@ def parse_csv(content: bytes, max_columns: int | None = None) -> pd.DataFrame:
     return table
 
 
-def header_width(content: bytes) -> int:
+def header_width(content: bytes | BinaryIO) -> int:
     """How many columns the first record (the header) names."""
-    text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8", newline="")
+    text = io.TextIOWrapper(readable(content), encoding="utf-8", newline="")
     try:
         header = next(csv.reader(text), [])
     except UnicodeDecodeError as error:
         raise DatasetFileError(f"the file is not UTF-8 text: {error.reason}.") from error
     except csv.Error as error:
         raise DatasetFileError(f"the file is not a readable CSV file: {error}.") from error
+    finally:
+        text.detach()  # the file stays open for its next reader
     return len(header)
+
+
+def readable(content: bytes | BinaryIO) -> BinaryIO:
+    """A binary file at its start, for bytes or a file alike."""
+    if isinstance(content, bytes):
+        return io.BytesIO(content)
+    content.seek(0)
+    return content
 
 
 def load_table(dataset_id: str) -> pd.DataFrame:

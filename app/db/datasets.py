@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePath
+from typing import Any, BinaryIO
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -22,37 +24,44 @@ from sqlalchemy.orm import Session
 from taskweights.app.db.database import Database
 from taskweights.app.db.tables import DatasetRow, StudyRow
 from taskweights.app.errors import DatasetInUse
-from taskweights.models.datasets import describe, parse_csv, use_datasets
+from taskweights.models.datasets import describe, parse_csv, readable, use_datasets
 
 ID_LENGTH = 16  # hex digits of the SHA-256 that name a dataset
 ACTIVE = ("queued", "running")
 
 
-def content_hash(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
+def content_hash(content: bytes | BinaryIO) -> str:
+    digest, file = hashlib.sha256(), readable(content)
+    for chunk in iter(lambda: file.read(1 << 20), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
 
 
 def add(
-    session: Session, content: bytes, filename: str, max_columns: int
+    session: Session, file: BinaryIO, filename: str, max_columns: int
 ) -> tuple[DatasetRow, bool]:
-    """The dataset holding `content`, and whether it is new; `DatasetFileError` if the bytes
+    """The dataset holding the file's bytes, and whether it is new; `DatasetFileError` if they
     are no CSV table, or one wider than `max_columns` (then nothing is stored).
 
     Committed here: the same file sent twice at once is stored once, and the later request
-    answers with the row the earlier one stored (the hash's unique column decides).
+    answers with the row the earlier one stored (the hash's unique column decides). The
+    table is parsed from the file, and freed, before the bytes are read for the database:
+    an upload costs what parsing it costs, not that plus copies of it.
     """
-    digest = content_hash(content)
+    digest = content_hash(file)
     existing = by_hash(session, digest)
     if existing is not None:
         return existing, False
-    table = parse_csv(content, max_columns)
+    rows, columns = summary(file, max_columns)
+    file.seek(0)
+    content = file.read()
     row = DatasetRow(
         id=digest[:ID_LENGTH],
         sha256=digest,
         filename=PurePath(filename.replace("\\", "/")).name[:255] or "upload.csv",
         size=len(content),
-        rows=len(table),
-        columns=describe(table),
+        rows=rows,
+        columns=columns,
         content=content,
     )
     session.add(row)
@@ -64,7 +73,14 @@ def add(
         if stored is None:
             raise
         return stored, False
+    session.expire(row, ["content"])  # stored: the row need not hold the bytes any longer
     return row, True
+
+
+def summary(file: BinaryIO, max_columns: int) -> tuple[int, list[dict[str, Any]]]:
+    """The table's rows and its columns' summary (the parsed table is freed on return)."""
+    table = parse_csv(file, max_columns)
+    return len(table), describe(table)
 
 
 def by_hash(session: Session, digest: str) -> DatasetRow | None:
@@ -136,12 +152,12 @@ class DatabaseDatasets:
         return content
 
 
-def write_cached(cache_dir: Path, digest: str, content: bytes) -> None:
+def write_cached(cache_dir: Path, digest: str, content: bytes | BinaryIO) -> None:
     """`<cache_dir>/<sha256>.csv`, written whole or not at all (processes may race here)."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=cache_dir, suffix=".part")
     with os.fdopen(handle, "wb") as file:
-        file.write(content)
+        shutil.copyfileobj(readable(content), file)
     os.replace(temporary, cache_dir / f"{digest}.csv")
 
 

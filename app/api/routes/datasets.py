@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ctypes
+import sys
+import threading
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response, status
@@ -100,17 +103,32 @@ async def received_file(request: Request) -> UploadFile:
     return file
 
 
+# one upload is parsed and stored at a time per API process: however many arrive together,
+# memory holds one table's worth (the others wait on disk, in their temporary files)
+STORING = threading.Lock()
+LIBC = ctypes.CDLL("libc.so.6") if sys.platform.startswith("linux") else None
+
+
+def give_back_memory() -> None:
+    """Return freed heap memory to the system (glibc keeps a parse's large buffers otherwise,
+    one arena per thread, so uploads stored by different threads would add up)."""
+    if LIBC is not None:
+        LIBC.malloc_trim(0)
+
+
 def stored(services: Services, file: UploadFile) -> tuple[DatasetRow, bool]:
     """The upload, stored by content (blocking: the hash, parsing and the database)."""
-    file.file.seek(0)
-    content = file.file.read()
     try:
-        row, created = datasets.add(
-            services.session, content, file.filename or "", services.settings.max_columns
-        )
+        with STORING:
+            try:
+                row, created = datasets.add(
+                    services.session, file.file, file.filename or "", services.settings.max_columns
+                )
+            finally:
+                give_back_memory()
     except DatasetFileError as error:
         raise InvalidInput("invalid dataset", "file", str(error)) from error
-    datasets.write_cached(services.settings.datasets_dir, row.sha256, content)
+    datasets.write_cached(services.settings.datasets_dir, row.sha256, file.file)
     return row, created
 
 
