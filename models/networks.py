@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from math import prod
 from typing import Literal
 
@@ -59,32 +60,56 @@ def _dense_stack(width_in: int, widths: Sequence[int], dropout: float) -> list[n
 
 def build_trunk(config: TrunkConfig, input_shape: tuple[int, ...]) -> nn.Sequential:
     """The trunk for inputs of `input_shape` (one sample, no batch dimension)."""
+    flat = _dense_input(config, input_shape)  # checks a cnn's image shape first
+    convolutions: list[nn.Module] = []
+    channels_in = input_shape[0]
+    for channels in _convolutions(config):
+        convolutions += [
+            nn.Conv2d(channels_in, channels, kernel_size=3, padding=1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+        ]
+        channels_in = channels
+    return nn.Sequential(
+        *convolutions, nn.Flatten(), *_dense_stack(flat, config.hidden, config.dropout)
+    )
+
+
+def _convolutions(config: TrunkConfig) -> tuple[int, ...]:
+    """The filters of each convolution: a cnn's channels; an mlp has none."""
+    return config.channels if config.type == "cnn" else ()
+
+
+def _dense_input(config: TrunkConfig, input_shape: tuple[int, ...]) -> int:
+    """The features the trunk's first dense layer reads; a cnn's shapes checked on the way."""
     if config.type == "mlp":
-        return nn.Sequential(
-            nn.Flatten(), *_dense_stack(prod(input_shape), config.hidden, config.dropout)
-        )
+        return prod(input_shape)
     if len(input_shape) != 3:
         raise ConfigurationError(
             f"a cnn trunk needs image inputs (channels, height, width) but got {input_shape}."
         )
     channels_in, height, width = input_shape
-    convolutions: list[nn.Module] = []
     for channels in config.channels:
         if min(height, width) < 2:
             raise ConfigurationError(
                 f"{len(config.channels)} pooling stages shrink a {input_shape[1:]} image to "
                 "nothing; use fewer channels entries."
             )
-        convolutions += [
-            nn.Conv2d(channels_in, channels, kernel_size=3, padding=1),
-            nn.ReLU(),
-            nn.MaxPool2d(2),
-        ]
         channels_in, height, width = channels, height // 2, width // 2
-    flat = channels_in * height * width
-    return nn.Sequential(
-        *convolutions, nn.Flatten(), *_dense_stack(flat, config.hidden, config.dropout)
-    )
+    return channels_in * height * width
+
+
+def count_parameters(
+    config: TrunkConfig, input_shape: tuple[int, ...], outputs: Sequence[int]
+) -> int:
+    """The parameters of `MultiTaskNet(tasks, config, input_shape)` with heads of `outputs`,
+    counted without building it (a spec's trunk may be far too big to build)."""
+    widths = [_dense_input(config, input_shape), *config.hidden]
+    filters = [input_shape[0], *_convolutions(config)]
+    convolutions = sum((f_in * 9 + 1) * f_out for f_in, f_out in pairwise(filters))  # 3x3, bias
+    dense = sum((w_in + 1) * w_out for w_in, w_out in pairwise(widths))
+    heads = sum((config.hidden[-1] + 1) * n for n in outputs)
+    return convolutions + dense + heads
 
 
 class MultiTaskModel(nn.Module):

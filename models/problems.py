@@ -2,20 +2,28 @@
 
 A problem is built by name (see models/registry.py) from a function
 `builder(seed, **params) -> Problem`; its keyword arguments are the parameters a spec may set.
+A builder may also say how many bytes its data takes from its parameters alone (`sized_by`),
+so a check refuses a problem too big for the machine before it allocates anything.
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Sequence
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import torch
 from torch import Tensor
 
 from taskweights.models.errors import ConfigurationError, ParameterError
-from taskweights.models.networks import MultiTaskModel, MultiTaskNet, TrunkConfig
+from taskweights.models.networks import (
+    MultiTaskModel,
+    MultiTaskNet,
+    TrunkConfig,
+    count_parameters,
+)
 from taskweights.models.registry import local_problem_builders, problem_entry_points
 from taskweights.models.tasks import Task
 
@@ -61,6 +69,22 @@ class Problem:
     @property
     def task_names(self) -> list[str]:
         return [task.name for task in self.tasks]
+
+    @property
+    def data_bytes(self) -> int:
+        """What every split's tensors take: what a builder's estimate (`sized_by`) foretells."""
+        splits = (self.train, self.val, self.test)
+        return sum(t.nbytes for split in splits for t in (split.x, *split.targets))
+
+    def parameter_count(self, trunk: TrunkConfig | None = None) -> int:
+        """The parameters of `build_model(trunk)`, without allocating them: a trunk's from its
+        shape; a problem's own network built on the meta device (shapes, no memory)."""
+        if self.network is None:
+            outputs = [task.outputs for task in self.tasks]
+            return count_parameters(trunk or self.default_trunk, self.input_shape, outputs)
+        with torch.device("meta"):
+            model = self.build_model(trunk)
+        return sum(parameter.numel() for parameter in model.parameters())
 
     def build_model(self, trunk: TrunkConfig | None = None) -> MultiTaskModel:
         """A freshly initialised network for this problem's tasks (seed torch first)."""
@@ -149,6 +173,47 @@ def split_dataset(
     return train, val, test
 
 
+ProblemBuilder = Callable[..., Problem]
+Builder = TypeVar("Builder", bound=ProblemBuilder)
+DataEstimate = Callable[[Mapping[str, Any]], int]
+ESTIMATE = "estimate_bytes"  # the attribute of a builder that holds its `DataEstimate`
+
+
+def sized_by(estimate: DataEstimate) -> Callable[[Builder], Builder]:
+    """Give a problem builder its data estimate: the bytes of every split's tensors, from the
+    builder's parameters (all of them, defaults filled in), computed without building them.
+
+        @sized_by(lambda params: 4 * params["n"] * 3)
+        def mine(seed, *, n=1000): ...
+
+    A builder without one still works: its problem is measured once built.
+    """
+
+    def attach(builder: Builder) -> Builder:
+        setattr(builder, ESTIMATE, estimate)
+        return builder
+
+    return attach
+
+
+def whole(params: Mapping[str, Any], name: str) -> int:
+    """Parameter `name` as an int for an estimate (a string or a float is no size)."""
+    try:
+        return operator.index(params[name])
+    except TypeError:
+        raise ParameterError(
+            name, f"{name} must be a whole number but got {params[name]!r}."
+        ) from None
+
+
+def _kendall_bytes(params: Mapping[str, Any]) -> int:
+    """float32 inputs of `features` columns and one float32 target per noise level."""
+    noise = params["noise"]
+    columns = whole(params, "features") + (len(noise) if isinstance(noise, Sequence) else 1)
+    return 4 * whole(params, "n") * columns
+
+
+@sized_by(_kendall_bytes)
 def kendall_toy(
     seed: int,
     *,
@@ -187,6 +252,10 @@ def group3(digit: Tensor) -> Tensor:
     return torch.where(digit == 2, 0, torch.where(digit == 6, 1, 2))
 
 
+DIGITS = 1797  # the images scikit-learn bundles
+
+
+@sized_by(lambda params: DIGITS * (2 * 64 * 4 + 2 * 8))  # pixels and recon, two class labels
 def digits(seed: int, *, val_fraction: float = 0.2, test_fraction: float = 0.2) -> Problem:
     """scikit-learn's bundled 8x8 digits: a 10-class, a 3-class and a 64-pixel regression task.
 
@@ -214,9 +283,6 @@ def digits(seed: int, *, val_fraction: float = 0.2, test_fraction: float = 0.2) 
     return Problem("digits", tasks, train, val, test, trunk)
 
 
-ProblemBuilder = Callable[..., Problem]
-
-
 def available_problems() -> dict[str, ProblemBuilder]:
     """Built-in problems, those installed as `taskweights.problems` entry points, and those a
     script registered for a local run (`registry.local_problems`)."""
@@ -238,6 +304,22 @@ def problem_parameters(builder: ProblemBuilder) -> dict[str, Any]:
 
 
 def build_problem(name: str, params: dict[str, Any], seed: int) -> Problem:
+    return _builder(name, params)(seed, **params)
+
+
+def estimate_data_bytes(name: str, params: Mapping[str, Any]) -> int | None:
+    """What `build_problem(name, params, ...).data_bytes` will be, without building it; None
+    when the builder offers no estimate (`sized_by`). Raises what a bad parameter raises."""
+    builder = _builder(name, params)
+    estimate: DataEstimate | None = getattr(builder, ESTIMATE, None)
+    if estimate is None:
+        return None
+    arguments = {p: params.get(p, default) for p, default in problem_parameters(builder).items()}
+    return int(estimate(arguments))
+
+
+def _builder(name: str, params: Mapping[str, Any]) -> ProblemBuilder:
+    """The builder of problem `name`, once `params` are parameters it takes, and all it needs."""
     problems = available_problems()
     if name not in problems:
         raise ConfigurationError(f"Unknown problem {name!r}; choose from {sorted(problems)}.")
@@ -252,4 +334,4 @@ def build_problem(name: str, params: dict[str, Any], seed: int) -> Problem:
     missing = [p for p, default in allowed.items() if default is EMPTY and p not in params]
     if missing:
         raise ParameterError(missing[0], f"problem {name!r} needs the parameter {missing[0]!r}.")
-    return builder(seed, **params)
+    return builder

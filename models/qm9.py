@@ -10,16 +10,17 @@ Kekulé: no aromatic atoms to count).
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import torch
 from torch import Tensor
 
 from taskweights.models.errors import ConfigurationError
 from taskweights.models.networks import TrunkConfig
-from taskweights.models.problems import Problem, split_dataset
+from taskweights.models.problems import Problem, sized_by, split_dataset, whole
 from taskweights.models.tasks import Task
 
 # the name a spec uses -> the CSV column (units in the column's suffix)
@@ -81,6 +82,13 @@ def _load(folder: Path) -> tuple[Tensor, Tensor]:
     return torch.tensor(features, dtype=torch.float32), torch.from_numpy(targets)
 
 
+def _qm9_bytes(params: Mapping[str, Any]) -> int:
+    """float32 features and one float32 column per target, per molecule drawn."""
+    targets = params["targets"]
+    return 4 * whole(params, "n") * (len(FEATURES) + (len(targets) if targets else 0))
+
+
+@sized_by(_qm9_bytes)
 def qm9(
     seed: int,
     *,

@@ -18,7 +18,7 @@ from torch import Tensor
 from taskweights.models.datasets import load_table
 from taskweights.models.errors import ParameterError
 from taskweights.models.networks import TrunkConfig
-from taskweights.models.problems import Problem, Split, split_dataset
+from taskweights.models.problems import Problem, Split, sized_by, split_dataset
 from taskweights.models.tasks import DEFAULTS, Task, TaskKind
 
 if TYPE_CHECKING:
@@ -28,6 +28,20 @@ MIN_SPLIT_ROWS = 10  # fewer rows in a split give metrics too noisy to compare w
 TARGET_KEYS = frozenset({"column", "kind"})
 
 
+def _csv_bytes(params: Mapping[str, Any]) -> int:
+    """float32 inputs (a categorical feature one column per category), a float32 column per
+    regression target and an int64 label per class target, per row: one-hot encoding can
+    turn a small file into a huge tensor."""
+    table = load_table(params["dataset"])
+    tasks_in = _target_columns(table, params["targets"])
+    categorical = params["categorical"]
+    names = _feature_columns(table, params["features"], categorical, [c for c, _ in tasks_in])
+    inputs = sum(_labels(table[name]).nunique() if name in categorical else 1 for name in names)
+    labels = sum(4 if kind == "regression" else 8 for _, kind in tasks_in)
+    return len(table) * (4 * inputs + labels)
+
+
+@sized_by(_csv_bytes)
 def csv(
     seed: int,
     *,
@@ -190,12 +204,15 @@ def _check_column(table: pd.DataFrame, column: str, where: str) -> None:
         )
 
 
+def _labels(values: pd.Series) -> pd.Series:
+    """A categorical feature's values as the categories one-hot encoding gives a column each."""
+    return values.astype("string").fillna("(missing)")
+
+
 def _one_hot(values: pd.Series) -> Tensor:
     import pandas as pd
 
-    return torch.tensor(
-        pd.get_dummies(values.astype("string").fillna("(missing)")).to_numpy(dtype="float32")
-    )
+    return torch.tensor(pd.get_dummies(_labels(values)).to_numpy(dtype="float32"))
 
 
 def _target_tensor(values: pd.Series, kind: str) -> Tensor:

@@ -1,14 +1,16 @@
 """The study spec: what a user writes (YAML, JSON, HTTP body or Python) to ask for a comparison.
 
 Validation happens in two passes, both reported the same way (`SpecError` with field paths):
-here pydantic checks shapes, ranges and names (torch-free: a client checks a spec before sending
-it), then `search.checks.check_against_models` builds the problem and every strategy once, so a
-bad problem parameter or strategy hyperparameter fails before any storage is touched.
+here pydantic checks shapes, ranges and names, and that every number is finite (torch-free: a
+client checks a spec before sending it), then `search.checks.check_against_models` builds the
+problem and every strategy once, so a bad problem parameter or strategy hyperparameter fails
+before any storage is touched. What a server allows one study is `search.limits`.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
@@ -17,6 +19,7 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -52,7 +55,32 @@ def _one_of(names: Callable[[], list[str]]) -> Callable[[dict[str, Any]], None]:
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # floats are finite everywhere: JSON as JavaScript writes it (Infinity, NaN) parses in Python
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+INT64 = 2**63  # what torch's sizes and numpy's integers take
+
+
+def _plain(value: Any, where: str = "") -> Any:
+    """A free-form parameter value, checked as far as any builder can take it: numbers finite
+    and within 64 bits, at any depth of lists and mappings."""
+    at = f" (at {where.lstrip('.')})" if where else ""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"must be a finite number but got {value}{at}")
+    if isinstance(value, int) and not -INT64 <= value < INT64:
+        raise ValueError(f"must be an integer within 64 bits (±9.2e18){at}")
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _plain(item, f"{where}.{key}")
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            _plain(item, f"{where}.{i}")
+    return value
+
+
+# a problem's or a strategy's parameter: any JSON value its builder checks, numbers bounded here
+Parameter = Annotated[Any, AfterValidator(_plain)]
 
 
 class TrunkSpec(StrictModel):
@@ -79,7 +107,7 @@ class ProblemSpec(StrictModel):
         description="a built-in problem ('digits', 'kendall-toy') or a plugin",
         json_schema_extra=_one_of(problem_names),
     )
-    params: dict[str, Any] = {}
+    params: dict[str, Parameter] = {}
     trunk: TrunkSpec | None = Field(default=None, description="default: the problem's own")
     tasks: dict[str, TaskOverride] = Field(
         default={}, description="per task name: another loss and/or metric, or use: false"
@@ -105,7 +133,7 @@ class StrategySpec(StrictModel):
         description="a weighting strategy: uncertainty, dwa, gradnorm, ...",
         json_schema_extra=_one_of(strategy_names),
     )
-    params: dict[str, Any] = {}
+    params: dict[str, Parameter] = {}
     arm: str | None = Field(
         default=None, pattern=r"^[a-z0-9][a-z0-9_-]*$", description="arm name; default: name"
     )

@@ -97,7 +97,7 @@ def test_bad_specs_are_422_with_every_field_and_nothing_is_stored(http: TestClie
     over = http.post("/studies", json=small_digits_spec("big", tuned={"trials": 10_000}))
     assert over.json()["errors"][0] == {
         "field": "tuned.trials",
-        "reason": "10000 exceeds this server's limit of 500",
+        "reason": "10000 exceeds this server's limit of 500 (TASKWEIGHTS_MAX_TRIALS)",
     }
     assert http.get("/studies").json()["count"] == before
 

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from taskweights.app.schemas import ParameterInfo, ProblemInfo, StrategyInfo
 from taskweights.models.datasets import DatasetSource
 from taskweights.search.errors import SpecError
+from taskweights.search.limits import Limits
 from taskweights.search.scores import TaskInfo
 from taskweights.search.spec import StudySpec
 
@@ -52,12 +53,18 @@ class ModelsProcess:
         warm = self._warm
         return warm is not None and warm.done() and warm.exception() is None
 
-    def check(self, spec: StudySpec, datasets: DatasetSource | None = None) -> list[TaskInfo]:
-        """The problem's tasks, once the spec's problem and strategies build; else `SpecError`.
+    def check(
+        self,
+        spec: StudySpec,
+        datasets: DatasetSource | None = None,
+        limits: Limits | None = None,
+    ) -> list[TaskInfo]:
+        """The problem's tasks, once the spec's problem and strategies build within `limits`;
+        else `SpecError`.
 
         `datasets`: where a problem reading an uploaded dataset (csv) finds it (picklable).
         """
-        tasks, issues = self._call(_check, spec.model_dump(mode="json"), datasets)
+        tasks, issues = self._call(_check, spec.model_dump(mode="json"), datasets, limits)
         if issues:
             raise SpecError(issues)
         return [TaskInfo.model_validate(task) for task in tasks]
@@ -126,14 +133,14 @@ def _warm_up() -> None:
 
 
 def _check(
-    data: dict[str, Any], datasets: DatasetSource | None
+    data: dict[str, Any], datasets: DatasetSource | None, limits: Limits | None
 ) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
     from taskweights.models.datasets import use_datasets
     from taskweights.search.checks import check_against_models, task_infos
 
     use_datasets(datasets)
     try:
-        problem = check_against_models(StudySpec.model_validate(data))
+        problem = check_against_models(StudySpec.model_validate(data), limits)
     except SpecError as error:
         return [], list(error.issues)
     return [task.model_dump() for task in task_infos(problem)], []

@@ -26,12 +26,12 @@ from taskweights.app.schemas import (
 from taskweights.app.settings import Settings
 from taskweights.search import (
     Comparison,
-    SpecError,
     StudyConflictError,
     StudySpec,
     delete_optuna_studies,
     prepare_study,
 )
+from taskweights.search.limits import check_limits as within_limits
 from taskweights.search.pages import trial_page
 from taskweights.search.scores import Score
 
@@ -47,18 +47,9 @@ class Services:
 
 
 def check_limits(spec: StudySpec, settings: Settings) -> None:
-    limits = [
-        ("tuned.trials", spec.tuned.trials, settings.max_trials),
-        ("training.epochs", spec.training.epochs, settings.max_epochs),
-        ("evaluation.seeds", spec.evaluation.seeds, settings.max_seeds),
-    ]
-    issues = [
-        (field, f"{value} exceeds this server's limit of {limit}")
-        for field, value, limit in limits
-        if value > limit
-    ]
-    if issues:
-        raise SpecError(issues)
+    """What the spec alone says against the server's limits, before the models process is
+    asked (which checks the problem's data, the network and the samples to train)."""
+    within_limits(spec, settings.limits())
 
 
 def request_hash(spec: StudySpec) -> str:
@@ -82,7 +73,8 @@ def create_study(
         if session.scalar(select(StudyRow.id).where(StudyRow.name == spec.name)) is not None:
             raise StudyConflictError(f"a study named {spec.name!r} already exists")
         datasets = DatabaseDatasets(services.settings.db_url, services.settings.datasets_dir)
-        tasks = services.models.check(spec, datasets)  # builds problem and strategies: the child
+        within = services.settings.limits()
+        tasks = services.models.check(spec, datasets, within)  # builds problem, strategies: child
         direction = Score(spec.score, tuple(tasks)).direction
         prepare_study(services.storage, spec, direction)  # its Optuna studies, for the dashboard
         return studies.create(session, spec, tasks, idempotency_key, digest), False
